@@ -1,0 +1,46 @@
+/**
+ * The shape every aggregation has. The map side runs in workers over one partition
+ * (init a column of per-group states, update it row by row, encode it); the reduce side
+ * decodes each group's partial state, merges (associative and commutative, so arrival
+ * order never matters) and finishes into an output value.
+ */
+import type { Expr, Scalar } from '../expr.js';
+
+export interface AggSpec {
+  kind: string;
+  /** Output column name. */
+  name: string;
+  /** The value aggregated (absent for count). */
+  input?: Expr;
+  /** Only rows where this holds are aggregated (SQL's FILTER (WHERE ...)). */
+  where?: Expr;
+  /** Kind-specific parameters: q for quantile, k for top_k, accuracy for quantile. */
+  params?: Record<string, Scalar>;
+}
+
+/** Maps a task-local value code (dictionary code, interned string) to the value it stands for. */
+export type Decoder = (code: number) => Scalar;
+
+/** Per-group states on the map side, held as a column so updates touch typed arrays. */
+export interface MapColumn {
+  /** Make room for groups [0, n). New groups start in the kind's initial state. */
+  init(n: number): void;
+  /** Fold one row's value into group g. Numbers: NaN is null (skipped except by count). */
+  update(g: number, v: number): void;
+  /** The partial state of groups [0, n), in a form that travels between threads (JSON data and typed arrays). */
+  encode(n: number, decode: Decoder): unknown;
+}
+
+export type OutputType = 'int' | 'float' | 'string' | 'json';
+
+export interface Aggregate<R = unknown> {
+  readonly kind: string;
+  /** What update() receives: nothing (count), a number, or a value code to decode (distinct, top-k). */
+  readonly input: 'none' | 'number' | 'value';
+  map(spec: AggSpec): MapColumn;
+  /** The reduce-side state of group g in an encoded partial. */
+  decode(encoded: unknown, g: number, spec: AggSpec): R;
+  merge(a: R, b: R, spec: AggSpec): R;
+  finish(r: R, spec: AggSpec): Scalar | Scalar[] | Record<string, Scalar>;
+  outputType(spec: AggSpec): OutputType;
+}

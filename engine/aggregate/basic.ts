@@ -1,0 +1,110 @@
+/** count, sum, min, max, mean: the numeric aggregations, each exact and order-independent. */
+import type { Aggregate, MapColumn } from './aggregate.js';
+import { fsumAdd, fsumMerge, fsumValue } from './fsum.js';
+
+/** A growable Float64Array of per-group values starting at `initial`. */
+class Float64Column {
+  data = new Float64Array(16);
+  n = 0;
+  constructor(private readonly initial: number) {
+    this.data.fill(initial);
+  }
+  init(n: number): void {
+    if (n > this.data.length) {
+      const next = new Float64Array(Math.max(n, this.data.length * 2)).fill(this.initial);
+      next.set(this.data.subarray(0, this.n));
+      this.data = next;
+    }
+    this.n = Math.max(this.n, n);
+  }
+}
+
+/** Number of rows (where passes), nulls included. */
+export const count: Aggregate<number> = {
+  kind: 'count',
+  input: 'none',
+  map(): MapColumn {
+    const c = new Float64Column(0);
+    return {
+      init: (n) => c.init(n),
+      update: (g) => { c.data[g]!++; },
+      encode: (n) => c.data.slice(0, n),
+    };
+  },
+  decode: (enc, g) => (enc as Float64Array)[g]!,
+  merge: (a, b) => a + b,
+  finish: (r) => r,
+  outputType: () => 'int',
+};
+
+function extremum(kind: 'min' | 'max'): Aggregate<number> {
+  const better = kind === 'min' ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
+  const initial = kind === 'min' ? Infinity : -Infinity;
+  return {
+    kind,
+    input: 'number',
+    map(): MapColumn {
+      const c = new Float64Column(initial);
+      return {
+        init: (n) => c.init(n),
+        update: (g, v) => { if (better(v, c.data[g]!)) c.data[g] = v; },
+        encode: (n) => c.data.slice(0, n),
+      };
+    },
+    decode: (enc, g) => (enc as Float64Array)[g]!,
+    merge: (a, b) => (better(b, a) ? b : a),
+    finish: (r) => (Number.isFinite(r) ? r : null),
+    outputType: () => 'float',
+  };
+}
+
+export const min = extremum('min');
+export const max = extremum('max');
+
+/** Per-group exact sum states (fsum partials) and non-null counts. */
+class SumColumn {
+  parts: number[][] = [];
+  counts = new Float64Column(0);
+  init(n: number): void {
+    while (this.parts.length < n) this.parts.push([]);
+    this.counts.init(n);
+  }
+  update(g: number, v: number): void {
+    if (v !== v) return; // NaN is null
+    fsumAdd(this.parts[g]!, v);
+    this.counts.data[g]!++;
+  }
+  encode(n: number): { parts: number[][]; counts: Float64Array } {
+    return { parts: this.parts.slice(0, n), counts: this.counts.data.slice(0, n) };
+  }
+}
+
+interface SumState {
+  parts: number[];
+  n: number;
+}
+
+function sumLike(kind: 'sum' | 'mean'): Aggregate<SumState> {
+  return {
+    kind,
+    input: 'number',
+    map: () => new SumColumn(),
+    decode: (enc, g) => {
+      const e = enc as { parts: number[][]; counts: Float64Array };
+      return { parts: [...e.parts[g]!], n: e.counts[g]! };
+    },
+    merge: (a, b) => {
+      fsumMerge(a.parts, b.parts);
+      a.n += b.n;
+      return a;
+    },
+    finish: (r) => {
+      if (kind === 'sum') return fsumValue(r.parts);
+      return r.n === 0 ? null : fsumValue(r.parts) / r.n;
+    },
+    outputType: () => 'float',
+  };
+}
+
+export const sum = sumLike('sum');
+export const mean = sumLike('mean');

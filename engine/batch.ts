@@ -1,0 +1,103 @@
+/**
+ * A batch of parsed records as typed-array columns, filled in place by a format
+ * parser. Batches are reused chunk after chunk; `toRecordBatch` wraps them as Arrow.
+ */
+import { DICT_FIELDS, type DictField, UNKNOWN_LEVEL } from './schema.js';
+import { Interner } from './intern.js';
+
+/** Per-task dictionaries for the dictionary-encoded fields. */
+export type Dictionaries = Record<DictField, Interner>;
+
+export function makeDictionaries(): Dictionaries {
+  return Object.fromEntries(DICT_FIELDS.map((f) => [f, new Interner()])) as Dictionaries;
+}
+
+export class Batch {
+  length = 0;
+  /** The bytes the message offsets point into (the reader's current buffer). */
+  buf: Buffer = Buffer.alloc(0);
+  /** ms since epoch, UTC; NaN = null. */
+  timestamp: Float64Array;
+  /** Level code (see LEVELS). */
+  level: Uint8Array;
+  /** Dictionary codes; -1 = null. */
+  service: Int32Array;
+  ip: Int32Array;
+  endpoint: Int32Array;
+  method: Int32Array;
+  /** NaN = null. */
+  status_code: Float64Array;
+  response_time_ms: Float64Array;
+  bytes: Float64Array;
+  /** Message as a byte range of `buf` (msgStart < 0: the message is in `messageText`, or null when that is undefined). */
+  msgStart: Int32Array;
+  msgEnd: Int32Array;
+  /** Messages a parser had to build as strings (unescaped CSV/JSON, multi-line records). Sparse. */
+  messageText: (string | undefined)[] = [];
+  /** Physical line index within the partition (0-based) and byte offset in the file. */
+  line: Float64Array;
+  offset: Float64Array;
+
+  constructor(readonly capacity: number, readonly dicts: Dictionaries, readonly file: string) {
+    this.timestamp = new Float64Array(capacity);
+    this.level = new Uint8Array(capacity);
+    this.service = new Int32Array(capacity);
+    this.ip = new Int32Array(capacity);
+    this.endpoint = new Int32Array(capacity);
+    this.method = new Int32Array(capacity);
+    this.status_code = new Float64Array(capacity);
+    this.response_time_ms = new Float64Array(capacity);
+    this.bytes = new Float64Array(capacity);
+    this.msgStart = new Int32Array(capacity);
+    this.msgEnd = new Int32Array(capacity);
+    this.line = new Float64Array(capacity);
+    this.offset = new Float64Array(capacity);
+  }
+
+  /** Start a new row with every field null; returns its index. A parser that rejects the line calls `discard()`. */
+  begin(line: number, offset: number): number {
+    const i = this.length++;
+    this.timestamp[i] = NaN;
+    this.level[i] = UNKNOWN_LEVEL;
+    this.service[i] = -1;
+    this.ip[i] = -1;
+    this.endpoint[i] = -1;
+    this.method[i] = -1;
+    this.status_code[i] = NaN;
+    this.response_time_ms[i] = NaN;
+    this.bytes[i] = NaN;
+    this.msgStart[i] = -1;
+    this.msgEnd[i] = -1;
+    this.line[i] = line;
+    this.offset[i] = offset;
+    if (this.messageText.length > i) this.messageText[i] = undefined;
+    return i;
+  }
+
+  /** Drop the row opened last by `begin`. */
+  discard(): void {
+    this.length--;
+  }
+
+  get full(): boolean {
+    return this.length >= this.capacity;
+  }
+
+  reset(): void {
+    this.length = 0;
+    this.messageText.length = 0;
+  }
+
+  /** The message of row i as a string (null when the record has none). Builds a string: off the hot path. */
+  message(i: number): string | null {
+    const s = this.msgStart[i]!;
+    if (s >= 0) return this.buf.toString('utf8', s, this.msgEnd[i]);
+    return this.messageText[i] ?? null;
+  }
+
+  /** Set a message the parser built as a string. */
+  setMessageText(i: number, text: string): void {
+    this.msgStart[i] = -1;
+    this.messageText[i] = text;
+  }
+}

@@ -1,0 +1,62 @@
+/** Runs tasks on a Piscina pool of worker threads (the default executor). */
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import { unpack } from '../pack.js';
+import type { TaskResult, TaskSpec } from '../plan.js';
+import { TaskError } from '../errors.js';
+import type { WorkerFailure } from '../worker.js';
+import type { Executor } from './executor.js';
+
+export interface LocalExecutorOptions {
+  /** Worker threads (default os.availableParallelism()). */
+  workers?: number;
+  /** Heap limit per worker in MB (a worker over it dies and its task is retried). */
+  maxOldGenerationSizeMb?: number;
+}
+
+/** Where the worker entry lives: the .ts source under tsx/vitest, the compiled .js otherwise. */
+function workerFile(): { filename: string; execArgv: string[] } {
+  const here = new URL('.', import.meta.url);
+  if (import.meta.url.endsWith('.ts')) {
+    // running from source: the worker thread needs the TypeScript loader too
+    return { filename: new URL('../worker.ts', here).href, execArgv: ['--import', 'tsx'] };
+  }
+  return { filename: new URL('../worker.js', here).href, execArgv: [] };
+}
+
+export class LocalExecutor implements Executor {
+  readonly concurrency: number;
+  private readonly pool: Piscina;
+  private closed = false;
+
+  constructor(opts: LocalExecutorOptions = {}) {
+    this.concurrency = Math.max(1, opts.workers ?? os.availableParallelism());
+    const { filename, execArgv } = workerFile();
+    this.pool = new Piscina({
+      filename,
+      execArgv: [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), ...execArgv],
+      minThreads: this.concurrency,
+      maxThreads: this.concurrency,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 60_000,
+      resourceLimits: opts.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb } : undefined,
+    });
+  }
+
+  get liveWorkers(): number {
+    return this.closed ? 0 : this.pool.threads.length;
+  }
+
+  async run(task: TaskSpec, signal: AbortSignal): Promise<TaskResult> {
+    const reply: unknown = await this.pool.run(task, { signal });
+    if (reply instanceof ArrayBuffer) return unpack<TaskResult>(reply);
+    const f = reply as WorkerFailure;
+    throw new TaskError(f.error.message, f.error.stack);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.destroy();
+  }
+}

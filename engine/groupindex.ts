@@ -1,0 +1,90 @@
+/**
+ * Group lookup for tuples of numeric keys (codes, buckets, numbers) in an open-addressing
+ * table over Float64Array rows: no string keys and no Map per row on the hot path.
+ */
+import type { Batch } from './batch.js';
+import type { NumFn } from './compile.js';
+
+const f64 = new Float64Array(1);
+const i32 = new Int32Array(f64.buffer);
+
+export class GroupIndex {
+  size = 0;
+  /** Key tuples, row-major: keys[g * width + k]. */
+  keys: Float64Array;
+  private table: Int32Array;
+  private readonly scratch: Float64Array;
+
+  constructor(private readonly fns: NumFn[]) {
+    this.keys = new Float64Array(64 * Math.max(1, fns.length));
+    this.table = new Int32Array(128).fill(-1);
+    this.scratch = new Float64Array(Math.max(1, fns.length));
+  }
+
+  get width(): number {
+    return this.fns.length;
+  }
+
+  /** The group of row i (created when new). */
+  find(b: Batch, i: number): number {
+    const w = this.fns.length;
+    if (w === 0) {
+      if (this.size === 0) this.size = 1;
+      return 0;
+    }
+    const sc = this.scratch;
+    let h = 0x9e3779b9 | 0;
+    for (let k = 0; k < w; k++) {
+      let v = this.fns[k]!(b, i);
+      if (v !== v) v = NaN; // one NaN for null whatever its bits
+      sc[k] = v;
+      f64[0] = v;
+      h = Math.imul(h ^ i32[0]!, 0x85ebca6b) ^ Math.imul(i32[1]! ^ (h >>> 13), 0xc2b2ae35);
+    }
+    h ^= h >>> 16;
+    const table = this.table;
+    const mask = table.length - 1;
+    let slot = h & mask;
+    const keys = this.keys;
+    while (true) {
+      const g = table[slot]!;
+      if (g < 0) break;
+      let same = true;
+      for (let k = 0; k < w; k++) {
+        const a = keys[g * w + k]!;
+        const c = sc[k]!;
+        if (a !== c && !(a !== a && c !== c)) { same = false; break; }
+      }
+      if (same) return g;
+      slot = (slot + 1) & mask;
+    }
+    const g = this.size++;
+    if ((g + 1) * w > keys.length) {
+      const next = new Float64Array(keys.length * 2);
+      next.set(keys);
+      this.keys = next;
+    }
+    this.keys.set(sc.subarray(0, w), g * w);
+    table[slot] = g;
+    if (this.size * 2 > table.length) this.rehash();
+    return g;
+  }
+
+  private rehash(): void {
+    const w = this.fns.length;
+    const table = new Int32Array(this.table.length * 2).fill(-1);
+    const mask = table.length - 1;
+    for (let g = 0; g < this.size; g++) {
+      let h = 0x9e3779b9 | 0;
+      for (let k = 0; k < w; k++) {
+        f64[0] = this.keys[g * w + k]!;
+        h = Math.imul(h ^ i32[0]!, 0x85ebca6b) ^ Math.imul(i32[1]! ^ (h >>> 13), 0xc2b2ae35);
+      }
+      h ^= h >>> 16;
+      let slot = h & mask;
+      while (table[slot]! >= 0) slot = (slot + 1) & mask;
+      table[slot] = g;
+    }
+    this.table = table;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The reduce side: fold partial results into final tables. Group states merge with each
+ * aggregation's merge (exact and order-independent); output rows sort by their keys, so
+ * the result is the same whichever partition finished first.
+ */
+import {
+  DataType, Dictionary, Field, Float64, Int32, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8,
+  makeData, makeVector, tableFromIPC, vectorFromArray, type Data, type Vector,
+} from 'apache-arrow';
+import type { Scalar, Expr } from './expr.js';
+import { getAggregate } from './aggregate/registry.js';
+import type { GroupPartial, QuerySpec, RowsPartial } from './plan.js';
+
+/** Merges the group partials of one query. */
+export class GroupMerger {
+  private readonly groups = new Map<string, { keys: Scalar[]; states: unknown[] }>();
+
+  constructor(private readonly query: QuerySpec) {}
+
+  get size(): number {
+    return this.groups.size;
+  }
+
+  add(p: GroupPartial): void {
+    const aggs = this.query.aggs.map((s) => ({ spec: s, agg: getAggregate(s.kind) }));
+    for (let g = 0; g < p.groups; g++) {
+      const keys = p.keys.map((col) => col[g]!);
+      const id = JSON.stringify(keys);
+      const cur = this.groups.get(id);
+      if (!cur) {
+        this.groups.set(id, { keys, states: aggs.map(({ spec, agg }, a) => agg.decode(p.aggs[a], g, spec)) });
+      } else {
+        aggs.forEach(({ spec, agg }, a) => { cur.states[a] = agg.merge(cur.states[a], agg.decode(p.aggs[a], g, spec), spec); });
+      }
+    }
+  }
+
+  /** Finished rows, sorted by key: [...keys, ...aggregates]. */
+  rows(): Scalar[][] {
+    const aggs = this.query.aggs.map((s) => ({ spec: s, agg: getAggregate(s.kind) }));
+    const out = [...this.groups.values()].map((g) => [
+      ...g.keys,
+      ...aggs.map(({ spec, agg }, a) => {
+        const v = agg.finish(g.states[a], spec);
+        return (v !== null && typeof v === 'object' ? JSON.stringify(v) : v) as Scalar;
+      }),
+    ]);
+    const w = this.query.groupBy.length;
+    out.sort((x, y) => {
+      for (let k = 0; k < w; k++) {
+        const c = compareScalar(x[k]!, y[k]!);
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
+    return out;
+  }
+
+  /** The merged result as an Arrow table. */
+  toTable(): Table {
+    const rows = this.rows();
+    const names = [...this.query.groupBy.map((g) => g.name), ...this.query.aggs.map((a) => a.name)];
+    const kinds: ColumnKind[] = [
+      ...this.query.groupBy.map((g) => keyKind(g.expr)),
+      ...this.query.aggs.map((a) => aggKind(getAggregate(a.kind).outputType(a))),
+    ];
+    const cols: Record<string, Vector> = {};
+    names.forEach((name, k) => { cols[name] = toVector(rows.map((r) => r[k]!), kinds[k]!); });
+    return new Table(cols);
+  }
+}
+
+type ColumnKind = 'timestamp' | 'int' | 'float' | 'string' | 'auto';
+
+function keyKind(e: Expr): ColumnKind {
+  if (e.op === 'bucket' || (e.op === 'col' && e.name === 'timestamp')) return 'timestamp';
+  if (e.op === 'col' && ['level', 'service', 'ip', 'endpoint', 'method', 'message', 'file'].includes(e.name)) return 'string';
+  return 'auto';
+}
+
+function aggKind(t: string): ColumnKind {
+  return t === 'int' ? 'int' : t === 'float' ? 'float' : t === 'string' || t === 'json' ? 'string' : 'auto';
+}
+
+/** Numbers first (ascending), then strings (code-point order), nulls last. */
+export function compareScalar(a: Scalar, b: Scalar): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** An Arrow vector for one output column. Ints become Int32 while they fit, else Float64. */
+function toVector(values: Scalar[], kind: ColumnKind): Vector {
+  let k = kind;
+  if (k === 'auto') {
+    const nonNull = values.filter((v) => v !== null);
+    k = nonNull.every((v) => typeof v === 'number') ? (nonNull.every((v) => Number.isInteger(v)) ? 'int' : 'float') : 'string';
+  }
+  if (k === 'int' && values.some((v) => typeof v === 'number' && (v > 2147483647 || v < -2147483648))) k = 'float';
+  const n = values.length;
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  values.forEach((v, i) => { if (v === null) nulls++; else bitmap[i >> 3]! |= 1 << (i & 7); });
+  const nullBitmap = nulls ? bitmap : undefined;
+  switch (k) {
+    case 'timestamp': {
+      const data = new BigInt64Array(n);
+      values.forEach((v, i) => { if (v !== null) data[i] = BigInt(Math.round(Number(v))); });
+      return makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: n, data, nullBitmap, nullCount: nulls }));
+    }
+    case 'int': {
+      const data = Int32Array.from(values, (v) => (v === null ? 0 : Number(v)));
+      return makeVector(makeData({ type: new Int32(), length: n, data, nullBitmap, nullCount: nulls }));
+    }
+    case 'float': {
+      const data = Float64Array.from(values, (v) => (v === null ? NaN : Number(v)));
+      return makeVector(makeData({ type: new Float64(), length: n, data, nullBitmap, nullCount: nulls }));
+    }
+    default:
+      return vectorFromArray(values.map((v) => (v === null ? null : String(v))), new Utf8()) as Vector;
+  }
+}
+
+/** Concatenate row partials in partition order, turning partition-local line numbers into file line numbers. */
+export function mergeRows(parts: { partial: RowsPartial; lineBase: number }[]): Table {
+  const batches: RecordBatch[] = [];
+  let schema: Schema | null = null;
+  for (const { partial, lineBase } of parts) {
+    if (partial.rows === 0) continue;
+    const t = tableFromIPC(partial.ipc);
+    schema ??= t.schema;
+    const lineIdx = t.schema.fields.findIndex((f) => f.name === 'line');
+    for (const rb of t.batches) {
+      if (lineIdx < 0) { batches.push(rb); continue; }
+      const local = rb.getChildAt(lineIdx)!.toArray() as Float64Array;
+      const fixed = new Float64Array(local.length);
+      for (let i = 0; i < local.length; i++) fixed[i] = lineBase + local[i]! + 1;
+      const children = rb.data.children.slice();
+      children[lineIdx] = makeData({ type: new Float64(), length: fixed.length, data: fixed, nullCount: 0 });
+      batches.push(new RecordBatch(t.schema, makeData({ type: rb.data.type, length: rb.numRows, children, nullCount: 0 })));
+    }
+  }
+  if (!schema) return new Table();
+  return unifyDictionaries(schema, batches);
+}
+
+/**
+ * Each partition ships its own dictionaries; one output table needs one per column.
+ * Re-code every dictionary column against the union of values (in first-seen order).
+ */
+function unifyDictionaries(schema: Schema, batches: RecordBatch[]): Table {
+  const fields = schema.fields;
+  const unified = fields.map((f) => (DataType.isDictionary(f.type) ? new Map<string, number>() : null));
+  const recoded = batches.map((rb) => fields.map((f, k) => {
+    const data = rb.data.children[k]!;
+    const dictMap = unified[k];
+    if (!dictMap) return data;
+    const dictValues = (data.dictionary!.toArray() as string[]);
+    const remap = dictValues.map((v) => {
+      let c = dictMap.get(v);
+      if (c === undefined) { c = dictMap.size; dictMap.set(v, c); }
+      return c;
+    });
+    const idx = data.values as ArrayLike<number>;
+    const out = new Int32Array(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = remap[idx[data.offset + i]!] ?? 0;
+    return { data, codes: out };
+  }));
+  const dictVectors = unified.map((m) => (m ? vectorFromArray([...m.keys()], new Utf8()) : null));
+  const outFields = fields.map((f, k) => (unified[k] ? new Field(f.name, new Dictionary(new Utf8(), new Int32()), true) : f));
+  const outSchema = new Schema(outFields);
+  const out = recoded.map((cols, b) => {
+    const children = cols.map((c, k) => {
+      if (!unified[k]) return c as Data;
+      const { data, codes } = c as { data: Data; codes: Int32Array };
+      return makeData({
+        type: outFields[k]!.type as Dictionary<Utf8, Int32>, length: data.length, data: codes, dictionary: dictVectors[k]!,
+        nullBitmap: data.nullCount > 0 ? data.nullBitmap : undefined, nullCount: data.nullCount,
+      });
+    });
+    return new RecordBatch(outSchema, makeData({ type: new Struct(outFields), length: batches[b]!.numRows, children, nullCount: 0 }));
+  });
+  return new Table(outSchema, out);
+}

@@ -1,0 +1,272 @@
+/**
+ * Run one partition task: read the byte range, parse records into batches, and run the
+ * map side of every query in the plan. Used by the worker thread and, in-process, by tests.
+ */
+import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { readGzipPartition, readPartition, type LineSink, type ReadStats } from '../partitions/lines.js';
+import { Batch, makeDictionaries, type Dictionaries } from './batch.js';
+import { Compiler, type BoolFn, type NumFn } from './compile.js';
+import { getFormat } from './formats/registry.js';
+import type { LineParser } from './formats/format.js';
+import { GroupIndex } from './groupindex.js';
+import { getAggregate } from './aggregate/registry.js';
+import type { Decoder, MapColumn } from './aggregate/aggregate.js';
+import { MALFORMED_SAMPLE_LIMIT, type MalformedSample, type QueryPartial, type QuerySpec, type TaskResult, type TaskSpec } from './plan.js';
+import { RowCollector } from './arrow.js';
+import type { Scalar } from './expr.js';
+
+const BATCH_ROWS = 8192;
+const MAX_SAMPLE_TEXT = 2000;
+
+/** One query compiled for this task. */
+interface CompiledQuery {
+  run(b: Batch): void;
+  finish(dicts: Dictionaries): QueryPartial;
+}
+
+function compileQuery(q: QuerySpec, compiler: Compiler): CompiledQuery {
+  const filter: BoolFn | null = q.filter ? compiler.bool(q.filter) : null;
+  if (q.select) {
+    const rows = new RowCollector(q.select, compiler);
+    let keep = new Uint8Array(0);
+    return {
+      run(b) {
+        if (!filter) { rows.add(b, null); return; }
+        if (keep.length < b.length) keep = new Uint8Array(b.capacity);
+        for (let i = 0; i < b.length; i++) keep[i] = filter(b, i) ? 1 : 0;
+        rows.add(b, keep);
+      },
+      finish: (dicts) => ({ kind: 'rows', ipc: rows.toIPC(dicts), rows: rows.rows }),
+    };
+  }
+  const keyValues = q.groupBy.map((g) => compiler.value(g.expr));
+  const index = new GroupIndex(keyValues.map((k) => k.fn));
+  const aggs = q.aggs.map((spec) => {
+    const agg = getAggregate(spec.kind);
+    let input: NumFn | null = null;
+    let decode: Decoder = (c) => (c === c ? c : null);
+    if (agg.input !== 'none') {
+      if (!spec.input) throw new Error(`aggregation '${spec.name}' (${spec.kind}) needs an input column`);
+      const v = compiler.value(spec.input);
+      if (agg.input === 'number' && v.kind !== 'number') throw new Error(`aggregation '${spec.name}' (${spec.kind}) needs a numeric input`);
+      input = v.fn;
+      decode = v.decode;
+    }
+    return { column: agg.map(spec), input, where: spec.where ? compiler.bool(spec.where) : null, decode };
+  });
+  const columns: MapColumn[] = aggs.map((a) => a.column);
+  let known = 0;
+  return {
+    run(b) {
+      const n = b.length;
+      // inline the group/aggregate loop for performance: closures only, no allocation per row
+      for (let i = 0; i < n; i++) {
+        if (filter !== null && !filter(b, i)) continue;
+        const g = index.find(b, i);
+        if (g >= known) {
+          known = index.size;
+          for (let a = 0; a < columns.length; a++) columns[a]!.init(known);
+        }
+        for (let a = 0; a < aggs.length; a++) {
+          const ag = aggs[a]!;
+          if (ag.where !== null && !ag.where(b, i)) continue;
+          ag.column.update(g, ag.input === null ? 0 : ag.input(b, i));
+        }
+      }
+    },
+    finish() {
+      const groups = index.size;
+      const w = index.width;
+      const keys: Scalar[][] = keyValues.map((kv, k) => {
+        const out: Scalar[] = new Array(groups);
+        for (let g = 0; g < groups; g++) out[g] = kv.decode(index.keys[g * w + k]!);
+        return out;
+      });
+      for (const c of columns) c.init(groups);
+      return { kind: 'group', groups, keys, aggs: aggs.map((a) => a.column.encode(groups, a.decode)) };
+    },
+  };
+}
+
+/** Read the first line of a file (CSV header). */
+function readFirstLine(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    let end = buf.indexOf(10);
+    if (end < 0 || end > n) end = n;
+    if (end > 0 && buf[end - 1] === 13) end--;
+    return buf.toString('utf8', 0, end).replace(/^\uFEFF/, '');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isBlank(buf: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = buf[i]!;
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+const loadedExtensions = new Set<string>();
+
+/** Run one task to its partial result. */
+export async function runTask(spec: TaskSpec): Promise<TaskResult> {
+  for (const ext of spec.extensions ?? []) {
+    if (!loadedExtensions.has(ext)) {
+      await import(ext);
+      loadedExtensions.add(ext);
+    }
+  }
+  const part = spec.partition;
+  const format = getFormat(spec.scan.format);
+  const parser: LineParser = format.create({
+    file: part.file,
+    options: spec.scan.options,
+    header: format.needsHeader ? readFirstLine(part.file) : undefined,
+  });
+  const dicts = makeDictionaries();
+  const batch = new Batch(BATCH_ROWS, dicts, part.file);
+  const compiler = new Compiler(dicts, part.file);
+  const queries = spec.queries.map((q) => compileQuery(q, compiler));
+  const startRe = typeof spec.scan.multiline === 'object' ? new RegExp(spec.scan.multiline.start) : null;
+  const multiline = Boolean(spec.scan.multiline) || Boolean(format.multilineRecords?.(spec.scan.options));
+  const startsRecord = startRe
+    ? (buf: Buffer, s: number, e: number) => startRe.test(buf.toString('utf8', s, e))
+    : (buf: Buffer, s: number, e: number) => parser.startsRecord(buf, s, e);
+
+  let parsed = 0;
+  let malformed = 0;
+  let blank = 0;
+  let header = 0;
+  const samples: MalformedSample[] = [];
+
+  const runBatch = (): void => {
+    if (batch.length === 0) return;
+    for (const q of queries) q.run(batch);
+    batch.reset();
+  };
+
+  /** Parse one record (a line, or a multi-line record) at buf[s, e). */
+  const record = (buf: Buffer, s: number, e: number, lineNo: number, offset: number): void => {
+    if (isBlank(buf, s, e)) { blank++; return; }
+    if (lineNo === 0 && part.start === 0 && parser.skipsHeader) { header++; return; }
+    if (batch.buf !== buf) {
+      runBatch();
+      batch.buf = buf;
+    }
+    const row = batch.begin(lineNo, offset);
+    const reason = parser.parse(buf, s, e, batch, row);
+    if (reason !== null) {
+      batch.discard();
+      malformed++;
+      if (samples.length < MALFORMED_SAMPLE_LIMIT) {
+        samples.push({ line: lineNo, offset, reason, text: buf.toString('utf8', s, Math.min(e, s + MAX_SAMPLE_TEXT)) });
+      }
+      return;
+    }
+    parsed++;
+    if (batch.full) runBatch();
+  };
+
+  // multi-line state: the pending record lives in the read buffer, or in `side` once that buffer is reused
+  let pendS = -1;
+  let pendE = -1;
+  let pendLine = 0;
+  let pendOffset = 0;
+  let pendBuf: Buffer | null = null;
+  let side: Buffer | null = null;
+  let seenStart = part.start === 0;
+  const finishPending = (): void => {
+    if (pendBuf === null) return;
+    if (side !== null) {
+      record(side, 0, side.length, pendLine, pendOffset);
+      // the side buffer is private to this record: make its message a string before it goes
+      if (batch.buf === side) runBatch();
+      side = null;
+    } else {
+      record(pendBuf, pendS, pendE, pendLine, pendOffset);
+    }
+    pendBuf = null;
+  };
+
+  const sink: LineSink = multiline
+    ? {
+      line(buf, s, e, lineNo, offset, owned) {
+        const blankLine = isBlank(buf, s, e);
+        const starts = !blankLine && startsRecord(buf, s, e);
+        if (!owned) {
+          if (starts || pendBuf === null) { finishPending(); return false; }
+          if (!blankLine) extend(buf, s, e);
+          return true;
+        }
+        if (starts) {
+          finishPending();
+          seenStart = true;
+          pendBuf = buf; pendS = s; pendE = e; pendLine = lineNo; pendOffset = offset;
+        } else if (blankLine) {
+          blank++;
+        } else if (pendBuf !== null) {
+          extend(buf, s, e);
+        } else if (seenStart || part.start === 0) {
+          // a continuation with no record before it in the file
+          record(buf, s, e, lineNo, offset);
+        }
+        // else: a leading continuation of a record the previous partition owns and reads
+        return pendBuf !== null;
+      },
+      flush(buf) {
+        if (pendBuf === buf && side === null) side = Buffer.from(buf.subarray(pendS, pendE));
+        if (batch.buf === buf) runBatch();
+      },
+    }
+    : {
+      line(buf, s, e, lineNo, offset) {
+        record(buf, s, e, lineNo, offset);
+        return false;
+      },
+      flush(buf) {
+        if (batch.buf === buf) runBatch();
+      },
+    };
+
+  function extend(buf: Buffer, s: number, e: number): void {
+    if (side !== null) side = Buffer.concat([side, Buffer.from('\n'), buf.subarray(s, e)]);
+    else pendE = e;
+  }
+
+  maybeFault(spec);
+  const stats: ReadStats = part.gzip ? await readGzipPartition(part, sink) : readPartition(part, sink);
+  finishPending();
+  runBatch();
+  return {
+    partition: part.index,
+    physicalLines: stats.lines,
+    lines: parsed + malformed + blank,
+    parsed,
+    malformed,
+    blank,
+    bytesRead: stats.bytesRead,
+    malformedSamples: samples,
+    queries: queries.map((q) => q.finish(dicts)),
+  };
+}
+
+/**
+ * Fault drills for tests of the retry path: the task dies (exit or throw) on its first
+ * `attempts` tries. Tries are counted in a file beside the input, so a fresh thread sees them.
+ */
+function maybeFault(spec: TaskSpec): void {
+  const f = spec.fault;
+  if (!f) return;
+  const counter = `${spec.partition.file}.fault-${spec.partition.index}`;
+  let tries = 0;
+  try { tries = Number(readFileSync(counter, 'utf8')) || 0; } catch { tries = 0; }
+  if (tries >= f.attempts) return;
+  writeFileSync(counter, String(tries + 1));
+  if (f.kind === 'exit') process.exit(13);
+  throw new Error(`fault drill on partition ${spec.partition.index}`);
+}
