@@ -75,6 +75,7 @@ export async function schedule(
         progress.retries++;
         continue;
       }
+      if (controller.signal.aborted) throw new AbortedError(controller.signal.reason);
       // merging is the caller's: an error there is a bug or bad data, never a reason to retry
       onResult(r);
       progress.bytesDone += p.end - p.start;

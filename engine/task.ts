@@ -129,7 +129,8 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
     header: format.needsHeader ? readFirstLine(part.file) : undefined,
   });
   const dicts = makeDictionaries();
-  const batch = new Batch(BATCH_ROWS, dicts, part.file);
+  // small partitions get small batches: task set-up stays cheap when a file is cut finely
+  const batch = new Batch(part.gzip ? BATCH_ROWS : Math.min(BATCH_ROWS, 64 + ((part.end - part.start) >> 4)), dicts, part.file);
   const compiler = new Compiler(dicts, part.file);
   const queries = spec.queries.map((q) => compileQuery(q, compiler));
   const startRe = typeof spec.scan.multiline === 'object' ? new RegExp(spec.scan.multiline.start) : null;

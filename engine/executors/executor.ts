@@ -13,6 +13,7 @@ export interface Executor {
    * any other rejection means the worker died (crash, exit, out of memory) and may be retried.
    */
   run(task: TaskSpec, signal: AbortSignal): Promise<TaskResult>;
+  // (the signal lets an executor drop queued work early; a running task may still finish)
   /** Stop every worker; resolves when none is left running. */
   close(): Promise<void>;
   /** Number of live worker threads/processes (0 after close). */

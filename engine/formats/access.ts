@@ -21,12 +21,19 @@ const LBRACKET = 91;
 const RBRACKET = 93;
 const QMARK = 63;
 
-/** Index of the quote closing a string that starts at i (just past its opening quote), skipping backslash escapes; -1 if none before e. */
-function closingQuote(buf: Uint8Array, i: number, e: number): number {
+/**
+ * Index of the quote closing a string that starts at i (just past its opening quote); -1 if
+ * none before e. A quote after an odd run of backslashes is escaped. memchr via indexOf:
+ * agent strings are long, and a byte loop over them was half of the parse time.
+ */
+function closingQuote(buf: Buffer, i: number, e: number): number {
   while (i < e) {
-    const c = buf[i]!;
-    if (c === QUOTE) return i;
-    i += c === BACKSLASH ? 2 : 1;
+    const q = buf.indexOf(QUOTE, i);
+    if (q < 0 || q >= e) return -1;
+    let k = q - 1;
+    while (k >= i && buf[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q;
+    i = q + 1;
   }
   return -1;
 }
@@ -62,7 +69,7 @@ class AccessParser implements LineParser {
   }
 
   /** Parse (b !== null) or only validate (b === null) one line. */
-  private scan(buf: Uint8Array, s: number, e: number, b: Batch | null, row: number): string | null {
+  private scan(buf: Buffer, s: number, e: number, b: Batch | null, row: number): string | null {
     // client address
     let i = s;
     while (i < e && buf[i] !== SPACE) i++;
@@ -108,7 +115,8 @@ class AccessParser implements LineParser {
         i++;
       } else if (c === QUOTE) {
         const q = closingQuote(buf, i + 1, e);
-        if (q < 0) return 'unterminated quoted field';
+        // a truncated agent string is lost detail, not a lost request: keep the line
+        if (q < 0) break;
         i = q + 1;
       } else {
         const tokStart = i;

@@ -30,6 +30,8 @@ export function numberOf(str: string): number {
   if (!((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 32)) return NaN;
   const t = str.trim();
   if (t === '' || t === '-') return NaN;
+  const x = t.charCodeAt(1) | 32;
+  if (t.charCodeAt(0) === 48 && (x === 120 || x === 111 || x === 98)) return NaN; // 0x.. 0o.. 0b..
   const v = Number(t);
   return Number.isFinite(v) ? v : NaN;
 }

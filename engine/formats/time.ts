@@ -185,15 +185,18 @@ export function makeZone(tz?: string): Zone {
 // ---------------------------------------------------------------------------
 // Byte scanning
 
-/** Value of the n digits at buf[i..i+n), or -1 when one is not a digit. */
-function digits(buf: Uint8Array, i: number, n: number): number {
-  let v = 0;
-  for (let k = 0; k < n; k++) {
-    const c = buf[i + k]! - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
+/** Value of the two digits at buf[i], buf[i+1], or -1. Unrolled: this runs several times per line. Callers bound i+1 < e. */
+function d2(buf: Uint8Array, i: number): number {
+  const a = buf[i]! - 48;
+  const b = buf[i + 1]! - 48;
+  return a >>> 0 > 9 || b >>> 0 > 9 ? -1 : a * 10 + b;
+}
+
+/** Value of the four digits at buf[i..i+4), or -1. Callers bound i+3 < e. */
+function d4(buf: Uint8Array, i: number): number {
+  const hi = d2(buf, i);
+  const lo = d2(buf, i + 2);
+  return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
 }
 
 function isDigit(c: number | undefined): boolean {
@@ -253,15 +256,15 @@ function scanFraction(buf: Uint8Array, i: number, e: number): number {
 function scanOffset(buf: Uint8Array, i: number, e: number): number {
   const sign = buf[i];
   if ((sign !== 43 && sign !== 45) || i + 3 > e) return -1;
-  const h = digits(buf, i + 1, 2);
+  const h = d2(buf, i + 1);
   if (h < 0 || h > 23) return -1;
   let j = i + 3;
   let mi = 0;
   if (j + 3 <= e && buf[j] === 58 && isDigit(buf[j + 1]) && isDigit(buf[j + 2])) {
-    mi = digits(buf, j + 1, 2);
+    mi = d2(buf, j + 1);
     j += 3;
   } else if (j + 2 <= e && isDigit(buf[j]) && isDigit(buf[j + 1])) {
-    mi = digits(buf, j, 2);
+    mi = d2(buf, j);
     j += 2;
   }
   if (mi > 59) return -1;
@@ -272,9 +275,9 @@ function scanOffset(buf: Uint8Array, i: number, e: number): number {
 /** Parse 'HH:MM:SS' at i into ms of the day; -1 when absent or out of range. */
 function timeOfDay(buf: Uint8Array, i: number): number {
   if (buf[i + 2] !== 58 || buf[i + 5] !== 58) return -1;
-  const h = digits(buf, i, 2);
-  const mi = digits(buf, i + 3, 2);
-  const s = digits(buf, i + 6, 2);
+  const h = d2(buf, i);
+  const mi = d2(buf, i + 3);
+  const s = d2(buf, i + 6);
   // 60 is a leap second: it rolls into the next minute rather than failing the line
   if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return -1;
   return h * MS_HOUR + mi * MS_MIN + s * 1000;
@@ -288,9 +291,9 @@ function scanIso(buf: Uint8Array, s: number, e: number, zone: Zone, out: TsOut, 
   if (s + 10 > e) return -1;
   const sep = buf[s + 4];
   if (buf[s + 7] !== sep) return -1;
-  const y = digits(buf, s, 4);
-  const m = digits(buf, s + 5, 2);
-  const d = digits(buf, s + 8, 2);
+  const y = d4(buf, s);
+  const m = d2(buf, s + 5);
+  const d = d2(buf, s + 8);
   if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return -1;
   const day = dayMs(y, m, d);
   if (dateOnly && s + 10 === e) {
@@ -324,9 +327,9 @@ function scanIso(buf: Uint8Array, s: number, e: number, zone: Zone, out: TsOut, 
 /** Apache CLF: 'DD/Mon/YYYY:HH:MM:SS[ ±HHMM]'. */
 function scanClf(buf: Uint8Array, s: number, e: number, zone: Zone, out: TsOut): number {
   if (s + 20 > e || buf[s + 2] !== 47 || buf[s + 6] !== 47 || buf[s + 11] !== 58) return -1;
-  const d = digits(buf, s, 2);
+  const d = d2(buf, s);
   const m = monthFrom3(buf[s + 3]!, buf[s + 4]!, buf[s + 5]!);
-  const y = digits(buf, s + 7, 4);
+  const y = d4(buf, s + 7);
   if (d < 1 || m === 0 || y < 0 || d > daysInMonth(y, m)) return -1;
   const tod = timeOfDay(buf, s + 12);
   if (tod < 0) return -1;
@@ -361,7 +364,7 @@ function scanCtime(buf: Uint8Array, s: number, e: number, zone: Zone, out: TsOut
   i = scanFraction(buf, i + 9, e);
   const ms = fracMs;
   if (buf[i] !== 32 || i + 5 > e) return -1;
-  const y = digits(buf, i + 1, 4);
+  const y = d4(buf, i + 1);
   if (y < 0 || d < 1 || d > daysInMonth(y, m)) return -1;
   i += 5;
   if (i < e && isDigit(buf[i])) return -1;
@@ -386,8 +389,9 @@ export function scanTimestamp(buf: Uint8Array, s: number, e: number, zone: Zone,
   return scanAny(buf, s, e, zone, out, false);
 }
 
-// Whole-field parsing copies the string into this scratch buffer: fields are short.
-let scratch = new Uint8Array(64);
+// Whole-field parsing copies the string into this scratch buffer: fields are short. A Buffer,
+// like the reader's, so the scanners' element loads stay monomorphic.
+const scratch = Buffer.alloc(256);
 const scratchOut: TsOut = { value: NaN };
 
 /** Epoch seconds (10 integer digits, optional fraction) or ms (13 digits, optional fraction) of a whole field; NaN otherwise. */
@@ -410,10 +414,7 @@ export function parseTimestamp(str: string, zone: Zone): number {
     const v = parseEpoch(t);
     if (v === v) return v;
   }
-  if (n > scratch.length) {
-    if (n > 256) return NaN;
-    scratch = new Uint8Array(256);
-  }
+  if (n > scratch.length) return NaN;
   for (let i = 0; i < n; i++) {
     const c = t.charCodeAt(i);
     scratch[i] = c > 127 ? 0 : c; // non-ASCII is never part of a timestamp

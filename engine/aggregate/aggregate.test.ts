@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { AggSpec } from './aggregate.js';
+import { getAggregate } from './registry.js';
+import { fsumAdd, fsumValue } from './fsum.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(xs: T[], r: () => number): T[] {
+  const a = xs.slice();
+  for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [a[i], a[j]] = [a[j]!, a[i]!]; }
+  return a;
+}
+
+/** Run the map side over chunks (one group), then merge the decoded partials in the given order. */
+function mapMerge(spec: AggSpec, chunks: number[][], order: number[]): unknown {
+  const agg = getAggregate(spec.kind);
+  const partials = chunks.map((chunk) => {
+    const col = agg.map(spec);
+    col.init(1);
+    for (const v of chunk) col.update(0, v);
+    return col.encode(1, (c) => c);
+  });
+  let state = agg.decode(partials[order[0]!], 0, spec);
+  for (const k of order.slice(1)) state = agg.merge(state, agg.decode(partials[k], 0, spec), spec);
+  return agg.finish(state, spec);
+}
+
+describe('aggregations merge the same whatever the order', () => {
+  const r = rng(42);
+  const values = Array.from({ length: 20_000 }, () => Math.exp(r() * 8) * (r() < 0.5 ? 1 : 1.0000001));
+  const chunks: number[][] = [];
+  for (let i = 0; i < values.length;) { const n = 1 + Math.floor(r() * 3000); chunks.push(values.slice(i, i + n)); i += n; }
+  const specs: AggSpec[] = [
+    { kind: 'count', name: 'n' }, { kind: 'sum', name: 's' }, { kind: 'mean', name: 'm' }, { kind: 'min', name: 'lo' },
+    { kind: 'max', name: 'hi' }, { kind: 'quantile', name: 'p95', params: { q: 0.95 } }, { kind: 'count_distinct', name: 'd' },
+    { kind: 'top_k', name: 't', params: { k: 3 } },
+  ];
+  for (const spec of specs) {
+    it(`${spec.kind}: shuffled merge orders give identical results`, () => {
+      const base = mapMerge(spec, chunks, chunks.map((_, i) => i));
+      for (let t = 0; t < 10; t++) expect(mapMerge(spec, chunks, shuffle(chunks.map((_, i) => i), r))).toEqual(base);
+    });
+  }
+
+  it('sum is exact: equals the correctly rounded sum regardless of cut', () => {
+    const xs = [1e16, 1, -1e16, 0.1, 0.2, 0.3, 1e-10, -0.6];
+    const p: number[] = [];
+    for (const x of xs) fsumAdd(p, x);
+    // exact: 1 + (0.1 + 0.2 + 0.3 - 0.6 as doubles) + 1e-10
+    expect(fsumValue(p)).toBe(1.0000000001);
+    expect(mapMerge({ kind: 'sum', name: 's' }, [[1e16, 1], [-1e16], [0.1, 0.2], [0.3, 1e-10, -0.6]], [3, 1, 0, 2])).toBe(1.0000000001);
+  });
+});
+
+describe('quantile sketch error bound', () => {
+  it('p50/p90/p95/p99 of a log-normal sample are within 1% relative error of the exact rank value', () => {
+    const r = rng(7);
+    const xs = Array.from({ length: 100_000 }, () => {
+      const u = Math.max(r(), 1e-12);
+      const v = r();
+      return Math.exp(4 + 0.8 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v));
+    });
+    const sorted = xs.slice().sort((a, b) => a - b);
+    const chunks = [xs.slice(0, 30_000), xs.slice(30_000, 31_000), xs.slice(31_000)];
+    for (const q of [0.5, 0.9, 0.95, 0.99]) {
+      const got = mapMerge({ kind: 'quantile', name: 'q', params: { q } }, chunks, [2, 0, 1]) as number;
+      const exact = sorted[Math.floor(q * (sorted.length - 1))]!;
+      expect(Math.abs(got - exact) / exact, `q=${q}`).toBeLessThanOrEqual(0.01);
+    }
+  });
+});
