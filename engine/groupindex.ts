@@ -14,6 +14,8 @@ export class GroupIndex {
   keys: Float64Array;
   private table: Int32Array;
   private readonly scratch: Float64Array;
+  /** The group found last (-1 before the first row). */
+  private last = -1;
 
   constructor(private readonly fns: NumFn[]) {
     this.keys = new Float64Array(64 * Math.max(1, fns.length));
@@ -33,12 +35,21 @@ export class GroupIndex {
       return 0;
     }
     const sc = this.scratch;
-    let h = 0x9e3779b9 | 0;
+    // consecutive rows often share their key (same minute, same service): check the last group first
+    let same = this.last >= 0;
     for (let k = 0; k < w; k++) {
       let v = this.fns[k]!(b, i);
       if (v !== v) v = NaN; // one NaN for null whatever its bits
       sc[k] = v;
-      f64[0] = v;
+      if (same) {
+        const a = this.keys[this.last * w + k]!;
+        if (a !== v && !(a !== a && v !== v)) same = false;
+      }
+    }
+    if (same) return this.last;
+    let h = 0x9e3779b9 | 0;
+    for (let k = 0; k < w; k++) {
+      f64[0] = sc[k]!;
       h = Math.imul(h ^ i32[0]!, 0x85ebca6b) ^ Math.imul(i32[1]! ^ (h >>> 13), 0xc2b2ae35);
     }
     h ^= h >>> 16;
@@ -49,13 +60,13 @@ export class GroupIndex {
     while (true) {
       const g = table[slot]!;
       if (g < 0) break;
-      let same = true;
+      let hit = true;
       for (let k = 0; k < w; k++) {
         const a = keys[g * w + k]!;
         const c = sc[k]!;
-        if (a !== c && !(a !== a && c !== c)) { same = false; break; }
+        if (a !== c && !(a !== a && c !== c)) { hit = false; break; }
       }
-      if (same) return g;
+      if (hit) { this.last = g; return g; }
       slot = (slot + 1) & mask;
     }
     const g = this.size++;
@@ -67,6 +78,7 @@ export class GroupIndex {
     this.keys.set(sc.subarray(0, w), g * w);
     table[slot] = g;
     if (this.size * 2 > table.length) this.rehash();
+    this.last = g;
     return g;
   }
 

@@ -45,7 +45,7 @@ function compileQuery(q: QuerySpec, compiler: Compiler): CompiledQuery {
     const agg = getAggregate(spec.kind);
     let input: NumFn | null = null;
     let decode: Decoder = (c) => (c === c ? c : null);
-    if (agg.input !== 'none') {
+    if (agg.input !== 'none' && agg.input !== 'row') {
       if (!spec.input) throw new Error(`aggregation '${spec.name}' (${spec.kind}) needs an input column`);
       const v = compiler.value(spec.input);
       if (agg.input === 'number' && v.kind !== 'number') throw new Error(`aggregation '${spec.name}' (${spec.kind}) needs a numeric input`);
@@ -70,7 +70,7 @@ function compileQuery(q: QuerySpec, compiler: Compiler): CompiledQuery {
         for (let a = 0; a < aggs.length; a++) {
           const ag = aggs[a]!;
           if (ag.where !== null && !ag.where(b, i)) continue;
-          ag.column.update(g, ag.input === null ? 0 : ag.input(b, i));
+          ag.column.update(g, ag.input === null ? 0 : ag.input(b, i), b, i);
         }
       }
     },

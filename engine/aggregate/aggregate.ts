@@ -5,6 +5,7 @@
  * order never matters) and finishes into an output value.
  */
 import type { Expr, Scalar } from '../expr.js';
+import type { Batch } from '../batch.js';
 
 export interface AggSpec {
   kind: string;
@@ -25,8 +26,11 @@ export type Decoder = (code: number) => Scalar;
 export interface MapColumn {
   /** Make room for groups [0, n). New groups start in the kind's initial state. */
   init(n: number): void;
-  /** Fold one row's value into group g. Numbers: NaN is null (skipped except by count). */
-  update(g: number, v: number): void;
+  /**
+   * Fold one row's value into group g. Numbers: NaN is null (skipped except by count).
+   * Aggregations with input 'row' read what they need from the batch row (b, i) themselves.
+   */
+  update(g: number, v: number, b?: Batch, i?: number): void;
   /** The partial state of groups [0, n), in a form that travels between threads (JSON data and typed arrays). */
   encode(n: number, decode: Decoder): unknown;
 }
@@ -35,8 +39,8 @@ export type OutputType = 'int' | 'float' | 'string' | 'json';
 
 export interface Aggregate<R = unknown> {
   readonly kind: string;
-  /** What update() receives: nothing (count), a number, or a value code to decode (distinct, top-k). */
-  readonly input: 'none' | 'number' | 'value';
+  /** What update() receives: nothing (count), a number, a value code to decode (distinct, top-k), or the whole row. */
+  readonly input: 'none' | 'number' | 'value' | 'row';
   map(spec: AggSpec): MapColumn;
   /** The reduce-side state of group g in an encoded partial. */
   decode(encoded: unknown, g: number, spec: AggSpec): R;

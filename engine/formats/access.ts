@@ -88,7 +88,7 @@ class AccessParser implements LineParser {
     if (reqEnd < 0) return 'unterminated "request"';
     // status
     i = reqEnd + 1;
-    if (buf[i] !== SPACE) return 'no status';
+    if (i >= e || buf[i] !== SPACE) return 'no status';
     i++;
     let status = 0;
     const statusStart = i;

@@ -9,56 +9,75 @@ import { parseNumber, skipSpaces, tokenEnd } from './bytes.js';
 import type { Format, FormatContext, LineParser } from './format.js';
 import { makeZone, scanTimestamp, type TsOut, type Zone } from './time.js';
 
-// key bytes -> field, matched when the byte before '=' ends one of these words
-const KEYS: Array<[string, string]> = [
-  ['ip', 'ip'], ['client_ip', 'ip'], ['endpoint', 'endpoint'], ['path', 'endpoint'], ['method', 'method'],
-  ['status', 'status_code'], ['status_code', 'status_code'], ['rt', 'response_time_ms'],
-  ['response_time_ms', 'response_time_ms'], ['latency_ms', 'response_time_ms'], ['bytes', 'bytes'],
+const enum Key { None, Ip, Endpoint, Method, Status, Rt, Bytes }
+
+// key words, bucketed by (length, first byte) so a token is compared with at most one or two keys
+const KEYS: Array<[string, Key]> = [
+  ['ip', Key.Ip], ['client_ip', Key.Ip], ['endpoint', Key.Endpoint], ['path', Key.Endpoint], ['method', Key.Method],
+  ['status', Key.Status], ['status_code', Key.Status], ['rt', Key.Rt], ['response_time_ms', Key.Rt],
+  ['latency_ms', Key.Rt], ['bytes', Key.Bytes],
 ];
-const KEY_BYTES = KEYS.map(([k, f]) => [Buffer.from(k), f] as const);
+const KEY_TABLE: Array<{ bytes: Uint8Array; key: Key }[] | undefined> = new Array(32 * 32);
+for (const [word, key] of KEYS) {
+  const bytes = Buffer.from(word);
+  ((KEY_TABLE[(bytes.length << 5) | (bytes[0]! & 31)]) ??= []).push({ bytes, key });
+}
+
+/** The key named by buf[ks, ke), or Key.None. */
+function keyAt(buf: Buffer, ks: number, ke: number): Key {
+  const len = ke - ks;
+  if (len > 31 || len < 2) return Key.None;
+  const bucket = KEY_TABLE[(len << 5) | (buf[ks]! & 31)];
+  if (bucket === undefined) return Key.None;
+  outer: for (let k = 0; k < bucket.length; k++) {
+    const cand = bucket[k]!;
+    const w = cand.bytes;
+    for (let j = 0; j < len; j++) if (buf[ks + j] !== w[j]) continue outer;
+    return cand.key;
+  }
+  return Key.None;
+}
 
 /** Fill record fields from `key=value` tokens inside buf[s, e). */
 export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: number): void {
-  let eq = buf.indexOf(61, s);
-  while (eq >= 0 && eq < e) {
-    let ks = eq;
-    while (ks > s && buf[ks - 1] !== 32 && buf[ks - 1] !== 9) ks--;
-    const ve = tokenEnd(buf, eq + 1, e);
-    const klen = eq - ks;
-    for (let k = 0; k < KEY_BYTES.length; k++) {
-      const [key, field] = KEY_BYTES[k]!;
-      if (key.length !== klen) continue;
-      let same = true;
-      for (let j = 0; j < klen; j++) if (buf[ks + j] !== key[j]) { same = false; break; }
-      if (!same) continue;
-      let vs = eq + 1;
-      let vend = ve;
-      // trailing punctuation is not part of a value: "ip=10.0.0.1," or "rt=12ms"
-      while (vend > vs && (buf[vend - 1] === 44 || buf[vend - 1] === 59 || buf[vend - 1] === 41)) vend--;
-      if (vend > vs && buf[vs] === 34 && buf[vend - 1] === 34) { vs++; vend--; }
-      switch (field) {
-        case 'ip': b.ip[row] = b.dicts.ip.intern(buf, vs, vend); break;
-        case 'endpoint': {
-          let q = vs;
-          while (q < vend && buf[q] !== 63) q++; // drop the query string
-          b.endpoint[row] = b.dicts.endpoint.intern(buf, vs, q);
-          break;
-        }
-        case 'method': b.method[row] = b.dicts.method.intern(buf, vs, vend); break;
-        case 'status_code': b.status_code[row] = parseNumber(buf, vs, vend); break;
-        case 'bytes': b.bytes[row] = parseNumber(buf, vs, vend); break;
-        case 'response_time_ms': {
-          let ve2 = vend;
-          let scale = 1;
-          if (ve2 - vs > 2 && buf[ve2 - 2] === 109 && buf[ve2 - 1] === 115) ve2 -= 2; // "ms"
-          else if (ve2 - vs > 1 && buf[ve2 - 1] === 115) { ve2 -= 1; scale = 1000; } // "s"
-          b.response_time_ms[row] = parseNumber(buf, vs, ve2) * scale;
-          break;
-        }
+  // inline the token walk for performance: one pass over the message bytes
+  let ts = s;
+  for (let i = s; i < e; i++) {
+    const c = buf[i]!;
+    if (c === 32 || c === 9) { ts = i + 1; continue; }
+    if (c !== 61) continue;
+    const key = keyAt(buf, ts, i);
+    if (key === Key.None) continue;
+    const vs0 = i + 1;
+    let ve = vs0;
+    while (ve < e && buf[ve] !== 32 && buf[ve] !== 9) ve++;
+    let vs = vs0;
+    let vend = ve;
+    // trailing punctuation is not part of a value: "ip=10.0.0.1," or "(rt=12ms)"
+    while (vend > vs && (buf[vend - 1] === 44 || buf[vend - 1] === 59 || buf[vend - 1] === 41)) vend--;
+    if (vend - vs >= 2 && buf[vs] === 34 && buf[vend - 1] === 34) { vs++; vend--; }
+    switch (key) {
+      case Key.Ip: b.ip[row] = b.dicts.ip.intern(buf, vs, vend); break;
+      case Key.Endpoint: {
+        let q = vs;
+        while (q < vend && buf[q] !== 63) q++; // drop the query string
+        b.endpoint[row] = b.dicts.endpoint.intern(buf, vs, q);
+        break;
       }
-      break;
+      case Key.Method: b.method[row] = b.dicts.method.intern(buf, vs, vend); break;
+      case Key.Status: b.status_code[row] = parseNumber(buf, vs, vend); break;
+      case Key.Bytes: b.bytes[row] = parseNumber(buf, vs, vend); break;
+      case Key.Rt: {
+        let ve2 = vend;
+        let scale = 1;
+        if (ve2 - vs > 2 && buf[ve2 - 2] === 109 && buf[ve2 - 1] === 115) ve2 -= 2; // "ms"
+        else if (ve2 - vs > 1 && buf[ve2 - 1] === 115) { ve2 -= 1; scale = 1000; } // "s"
+        b.response_time_ms[row] = parseNumber(buf, vs, ve2) * scale;
+        break;
+      }
     }
-    eq = buf.indexOf(61, ve);
+    i = ve - 1;
+    ts = ve;
   }
 }
 
