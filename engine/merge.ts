@@ -21,6 +21,11 @@ export class GroupMerger {
     return this.groups.size;
   }
 
+  /** The merged groups: key values and reduce-side states (before finish), in no particular order. */
+  entries(): IterableIterator<{ keys: Scalar[]; states: unknown[] }> {
+    return this.groups.values();
+  }
+
   add(p: GroupPartial): void {
     const aggs = this.query.aggs.map((s) => ({ spec: s, agg: getAggregate(s.kind) }));
     for (let g = 0; g < p.groups; g++) {

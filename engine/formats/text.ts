@@ -38,16 +38,21 @@ function keyAt(buf: Buffer, ks: number, ke: number): Key {
   return Key.None;
 }
 
-/** Fill record fields from `key=value` tokens inside buf[s, e). */
-export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: number): void {
+/**
+ * Fill record fields from `key=value` tokens inside buf[s, e). Returns where the first
+ * recognised token starts (e when there is none), so the message can end before them.
+ */
+export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: number): number {
   // inline the token walk for performance: one pass over the message bytes
   let ts = s;
+  let first = e;
   for (let i = s; i < e; i++) {
     const c = buf[i]!;
     if (c === 32 || c === 9) { ts = i + 1; continue; }
     if (c !== 61) continue;
     const key = keyAt(buf, ts, i);
     if (key === Key.None) continue;
+    if (first === e) first = ts;
     const vs0 = i + 1;
     let ve = vs0;
     while (ve < e && buf[ve] !== 32 && buf[ve] !== 9) ve++;
@@ -79,6 +84,15 @@ export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: 
     i = ve - 1;
     ts = ve;
   }
+  // only a trailing run of key=value tokens is cut from the message: every token from `first` on has '='
+  let t = first;
+  while (t < e) {
+    let hasEq = false;
+    while (t < e && buf[t] !== 32 && buf[t] !== 9) { if (buf[t] === 61) hasEq = true; t++; }
+    if (!hasEq) return e;
+    while (t < e && (buf[t] === 32 || buf[t] === 9)) t++;
+  }
+  return first;
 }
 
 class TextParser implements LineParser {
@@ -100,9 +114,11 @@ class TextParser implements LineParser {
     if (se === i) return 'no service after the level';
     b.service[row] = b.dicts.service.intern(buf, i, se);
     const ms = skipSpaces(buf, se, e);
+    // the message is the text before the structured key=value tokens the fields came from
+    let me = scanKeyValues(buf, ms, e, b, row);
+    while (me > ms && (buf[me - 1] === 32 || buf[me - 1] === 9)) me--;
     b.msgStart[row] = ms;
-    b.msgEnd[row] = e;
-    scanKeyValues(buf, ms, e, b, row);
+    b.msgEnd[row] = me > ms ? me : e;
     return null;
   }
 

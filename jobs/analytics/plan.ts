@@ -1,0 +1,126 @@
+/**
+ * The standard job as queries over ONE scan: every report table, the detectors' inputs and
+ * the user's custom aggregations are computed in a single pass over the bytes.
+ */
+import type { AggSpec } from '../../engine/aggregate/aggregate.js';
+import type { Expr, NamedExpr } from '../../engine/expr.js';
+import type { QuerySpec } from '../../engine/plan.js';
+import type { Config, CustomAggregation, GroupKey } from '../config/types.js';
+import type { Metric } from '../config/metric.js';
+import { conditionToExpr } from './condition.js';
+
+const col = (name: string): Expr => ({ op: 'col', name });
+const MINUTE: NamedExpr = { name: 'minute', expr: { op: 'bucket', expr: col('timestamp'), ms: 60_000 } };
+const RT = col('response_time_ms');
+
+/** Names of the standard queries, in plan order. */
+export const STANDARD = ['levels', 'minuteLevel', 'minuteService', 'minute', 'service', 'ip', 'endpoint', 'overall', 'templates', 'evidence'] as const;
+export type StandardQuery = (typeof STANDARD)[number];
+
+export interface JobPlan {
+  queries: QuerySpec[];
+  /** Index of each standard query in `queries`. */
+  index: Record<StandardQuery, number>;
+  /** Index of each custom aggregation, by name. */
+  custom: Record<string, number>;
+  /** Modules the workers load: the job's own aggregations (evidence, templates). */
+  extensions: string[];
+}
+
+/** level IN (levels) */
+export function levelIn(levels: readonly string[]): Expr {
+  return { op: 'in', expr: col('level'), values: [...levels] };
+}
+
+function count(name: string, where?: Expr): AggSpec {
+  return { kind: 'count', name, where };
+}
+
+/** Build the job's plan from the validated config. */
+export function buildPlan(config: Config): JobPlan {
+  const isError = levelIn(config.levels.error);
+  const isCritical = levelIn(config.levels.critical);
+  const ok: Expr = { op: 'cmp', cmp: '<', left: col('status_code'), right: { op: 'lit', value: 400 } };
+  const hasStatus: Expr = { op: 'not', arg: { op: 'isNull', arg: col('status_code') } };
+  const q: Record<StandardQuery, QuerySpec> = {
+    levels: { groupBy: [{ name: 'level', expr: col('level') }], aggs: [count('count')] },
+    minuteLevel: { groupBy: [MINUTE, { name: 'level', expr: col('level') }], aggs: [count('count')] },
+    minuteService: {
+      groupBy: [MINUTE, { name: 'service', expr: col('service') }],
+      aggs: [count('total'), count('errors', isError), count('critical', isCritical), { kind: 'mean', name: 'rt_mean', input: RT }],
+    },
+    minute: {
+      groupBy: [MINUTE],
+      aggs: [
+        count('total'), count('errors', isError), { kind: 'mean', name: 'rt_mean', input: RT },
+        { kind: 'quantile', name: 'rt_p95', input: RT, params: { q: 0.95 } },
+        { kind: 'count_distinct', name: 'ips', input: col('ip') },
+      ],
+    },
+    service: {
+      groupBy: [{ name: 'service', expr: col('service') }],
+      aggs: [
+        count('total'), count('errors', isError), { kind: 'mean', name: 'rt_mean', input: RT },
+        { kind: 'quantile', name: 'rt_p95', input: RT, params: { q: 0.95 } },
+        { kind: 'quantile', name: 'rt_p99', input: RT, params: { q: 0.99 } },
+        count('with_status', hasStatus), count('ok_status', ok),
+      ],
+    },
+    ip: { groupBy: [{ name: 'ip', expr: col('ip') }], aggs: [count('total'), count('errors', isError)] },
+    endpoint: { groupBy: [{ name: 'endpoint', expr: col('endpoint') }], aggs: [count('total'), count('errors', isError)] },
+    overall: {
+      groupBy: [],
+      aggs: [
+        { kind: 'mean', name: 'rt_mean', input: RT },
+        { kind: 'quantile', name: 'rt_p50', input: RT, params: { q: 0.5 } },
+        { kind: 'quantile', name: 'rt_p95', input: RT, params: { q: 0.95 } },
+        { kind: 'quantile', name: 'rt_p99', input: RT, params: { q: 0.99 } },
+        { kind: 'min', name: 'first', input: col('timestamp') },
+        { kind: 'max', name: 'last', input: col('timestamp') },
+      ],
+    },
+    templates: {
+      filter: isError,
+      groupBy: [],
+      aggs: [{ kind: 'templates', name: 'templates', params: { maxKeys: 50_000 } }],
+    },
+    evidence: {
+      filter: isError,
+      groupBy: [MINUTE],
+      aggs: [{ kind: 'evidence', name: 'examples', params: { n: config.detection.evidence.per_minute } }],
+    },
+  };
+  const queries: QuerySpec[] = STANDARD.map((k) => q[k]);
+  const index = Object.fromEntries(STANDARD.map((k, i) => [k, i])) as Record<StandardQuery, number>;
+  const custom: Record<string, number> = {};
+  for (const c of config.analytics.custom) {
+    custom[c.name] = queries.length;
+    queries.push(customQuery(c, isError));
+  }
+  return { queries, index, custom, extensions: [new URL('./extensions.js', import.meta.url).href] };
+}
+
+function groupKey(k: GroupKey): NamedExpr {
+  const ms = k === 'minute' ? 60_000 : k === 'hour' ? 3_600_000 : k === 'day' ? 86_400_000 : 0;
+  return ms ? { name: k, expr: { op: 'bucket', expr: col('timestamp'), ms } } : { name: k, expr: col(k) };
+}
+
+function metricAgg(m: Metric, isError: Expr): AggSpec {
+  const input = m.field ? col(m.field) : undefined;
+  switch (m.op) {
+    case 'count': return { kind: 'count', name: m.column };
+    case 'errors': return { kind: 'count', name: m.column, where: isError };
+    case 'distinct': return { kind: 'count_distinct', name: m.column, input };
+    case 'quantile': return { kind: 'quantile', name: m.column, input, params: { q: m.q ?? 0.5 } };
+    default: return { kind: m.op, name: m.column, input };
+  }
+}
+
+/** A custom aggregation from the config as a query of the same pass. */
+export function customQuery(c: CustomAggregation, isError: Expr): QuerySpec {
+  return {
+    filter: c.where ? conditionToExpr(c.where) : undefined,
+    groupBy: c.group_by.map(groupKey),
+    aggs: c.metrics.map((m) => metricAgg(m, isError)),
+  };
+}

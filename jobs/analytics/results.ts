@@ -1,0 +1,78 @@
+/**
+ * The merged results of the job's one pass, as plain typed data: what the reports,
+ * the detectors and the summary read. Built from the engine's group mergers.
+ */
+import type { DDSketch } from '@datadog/sketches-js';
+import type { GroupMerger } from '../../engine/merge.js';
+import type { Scalar } from '../../engine/expr.js';
+import type { JobPlan, StandardQuery } from './plan.js';
+import type { EvidenceRow } from './evidence.js';
+
+export interface MinuteRow { minute: number; total: number; errors: number; rtMean: number | null; rtP95: number | null; ips: number }
+export interface MinuteServiceRow { minute: number; service: string | null; total: number; errors: number; critical: number; rtMean: number | null }
+export interface ServiceRow {
+  service: string | null; total: number; errors: number; rtMean: number | null; rtP95: number | null; rtP99: number | null;
+  withStatus: number; okStatus: number;
+}
+export interface KeyedCount { key: string | null; total: number; errors: number }
+
+export interface JobResults {
+  levels: Map<string, number>;
+  minutes: MinuteRow[];
+  minuteLevels: { minute: number; level: string; count: number }[];
+  minuteServices: MinuteServiceRow[];
+  services: ServiceRow[];
+  ips: KeyedCount[];
+  endpoints: KeyedCount[];
+  latency: { mean: number; p50: number; p95: number; p99: number } | null;
+  firstTimestamp: number | null;
+  lastTimestamp: number | null;
+  /** Merged state of the 'templates' aggregation (null when there were no error lines). */
+  templates: unknown;
+  evidence: Map<number, EvidenceRow[]>;
+  /** Finished rows of each custom aggregation, keyed by name. */
+  custom: Map<string, Scalar[][]>;
+  /** The merged latency sketch of each minute (for features that need the distribution). */
+  minuteSketches: Map<number, DDSketch>;
+}
+
+const num = (v: Scalar): number => (typeof v === 'number' ? v : Number(v ?? 0));
+const numOrNull = (v: Scalar): number | null => (v === null ? null : num(v));
+const str = (v: Scalar): string | null => (v === null ? null : String(v));
+
+/** Collect the merged results of a run of `plan`. */
+export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): JobResults {
+  const m = (k: StandardQuery): GroupMerger => mergers[plan.index[k]]!;
+  const rows = (k: StandardQuery): Scalar[][] => m(k).rows();
+  const overall = rows('overall')[0];
+  const minutes = rows('minute').filter((r) => r[0] !== null);
+  const minuteSketches = new Map<number, DDSketch>();
+  for (const e of m('minute').entries()) if (e.keys[0] !== null) minuteSketches.set(num(e.keys[0]!), e.states[3] as DDSketch);
+  const templatesEntry = [...m('templates').entries()][0];
+  const evidence = new Map<number, EvidenceRow[]>();
+  for (const e of m('evidence').entries()) if (e.keys[0] !== null) evidence.set(num(e.keys[0]!), e.states[0] as EvidenceRow[]);
+  const custom = new Map<string, Scalar[][]>();
+  for (const [name, idx] of Object.entries(plan.custom)) custom.set(name, mergers[idx]!.rows());
+  const hasLatency = overall !== undefined && overall[0] !== null;
+  return {
+    levels: new Map(rows('levels').map((r) => [String(r[0]), num(r[1]!)])),
+    minutes: minutes.map((r) => ({ minute: num(r[0]!), total: num(r[1]!), errors: num(r[2]!), rtMean: numOrNull(r[3]!), rtP95: numOrNull(r[4]!), ips: num(r[5]!) })),
+    minuteLevels: rows('minuteLevel').filter((r) => r[0] !== null).map((r) => ({ minute: num(r[0]!), level: String(r[1]), count: num(r[2]!) })),
+    minuteServices: rows('minuteService').filter((r) => r[0] !== null).map((r) => ({
+      minute: num(r[0]!), service: str(r[1]!), total: num(r[2]!), errors: num(r[3]!), critical: num(r[4]!), rtMean: numOrNull(r[5]!),
+    })),
+    services: rows('service').map((r) => ({
+      service: str(r[0]!), total: num(r[1]!), errors: num(r[2]!), rtMean: numOrNull(r[3]!), rtP95: numOrNull(r[4]!), rtP99: numOrNull(r[5]!),
+      withStatus: num(r[6]!), okStatus: num(r[7]!),
+    })),
+    ips: rows('ip').map((r) => ({ key: str(r[0]!), total: num(r[1]!), errors: num(r[2]!) })),
+    endpoints: rows('endpoint').map((r) => ({ key: str(r[0]!), total: num(r[1]!), errors: num(r[2]!) })),
+    latency: hasLatency ? { mean: num(overall[0]!), p50: num(overall[1]!), p95: num(overall[2]!), p99: num(overall[3]!) } : null,
+    firstTimestamp: overall ? numOrNull(overall[4]!) : null,
+    lastTimestamp: overall ? numOrNull(overall[5]!) : null,
+    templates: templatesEntry ? templatesEntry.states[0] : null,
+    evidence,
+    custom,
+    minuteSketches,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The log-analytics job: one pass of the engine over the inputs (every report's map side),
+ * then mining, detection and the report set, written atomically.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Engine, type ScanStats } from '../engine/index.js';
+import type { Progress } from '../engine/scheduler.js';
+import { LEVELS } from '../engine/schema.js';
+import type { Config } from './config/types.js';
+import { toFormatOptions } from './config/format-options.js';
+import { buildPlan, type JobPlan } from './analytics/plan.js';
+import { collectResults, type JobResults } from './analytics/results.js';
+import { rate, severityTable, standardTables, type ErrorType } from './analytics/tables.js';
+import { customTables } from './analytics/custom.js';
+import { mineTemplates } from './detect/templates/mine.js';
+import type { TemplateSketch } from './detect/templates/sketch.js';
+import type { TemplateSet } from './detect/templates/mine.js';
+import type { ReportTable } from './report/table.js';
+import { writeFileAtomic, removeStaleTemps } from './report/atomic.js';
+import { writeJsonFile, writeReport } from './report/write.js';
+import './analytics/extensions.js';
+
+export interface JobOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  handleSigint?: boolean;
+}
+
+export interface Summary {
+  lines: number;
+  parsed: number;
+  malformed: number;
+  blank: number;
+  errors: number;
+  critical: number;
+  error_rate: number;
+  levels: Record<string, number>;
+  first_timestamp: string | null;
+  last_timestamp: string | null;
+  response_time_ms: { mean: number; p50: number; p95: number; p99: number } | null;
+  health_score: number | null;
+  health_status: string | null;
+  anomalies: number;
+  incidents: number;
+  alerts: number;
+  input: { files: number; bytes: number };
+  workers: number;
+  partitions: number;
+  elapsed_ms: number;
+  lines_per_sec: number;
+  bytes_per_sec: number;
+}
+
+export interface JobOutcome {
+  summary: Summary;
+  outDir: string;
+  results: JobResults;
+  tables: ReportTable[];
+  errorTypes: ErrorType[];
+  stats: ScanStats;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** Error types from the merged template sketch. */
+export function errorTypesOf(results: JobResults, config: Config): { set: TemplateSet | null; types: ErrorType[] } {
+  const sketch = results.templates as TemplateSketch | null;
+  if (!sketch || !config.detection.templates.enabled) return { set: null, types: [] };
+  const set = mineTemplates(sketch, { similarity: config.detection.templates.similarity, depth: config.detection.templates.depth });
+  const types = set.templates.map((t) => ({
+    id: t.id, template: t.template, count: t.count,
+    levels: LEVELS.filter((_, code) => (t.levels & (1 << code)) !== 0),
+    firstSeen: Number.isFinite(t.firstSeen) ? t.firstSeen : null,
+    lastSeen: Number.isFinite(t.lastSeen) ? t.lastSeen : null,
+    example: t.example,
+  }));
+  return { set, types };
+}
+
+/** Run the job described by a validated config. */
+export async function runJob(config: Config, opts: JobOptions = {}): Promise<JobOutcome> {
+  const started = Date.now();
+  const plan: JobPlan = buildPlan(config);
+  const engine = await Engine.start({ workers: config.engine.workers });
+  let res;
+  try {
+    res = await engine.execute(
+      {
+        paths: config.input.paths,
+        format: config.input.format,
+        options: toFormatOptions(config.input),
+        multiline: config.input.multiline === false ? false : config.input.multiline.start ? { start: config.input.multiline.start } : true,
+        partitionSize: config.engine.partition_size,
+      },
+      plan.queries,
+      { extensions: plan.extensions, signal: opts.signal, onProgress: opts.onProgress, handleSigint: opts.handleSigint },
+    );
+  } finally {
+    await engine.close();
+  }
+  const results = collectResults(plan, res.mergers);
+  const { types } = errorTypesOf(results, config);
+  const tables = [...standardTables(results, types, config.analytics.top_n), ...customTables(config, results)];
+  const outDir = path.resolve(config.output.dir);
+  const errors = results.minutes.reduce((s, m) => s + m.errors, 0) + nullTimeErrors(results, config);
+  const critical = [...results.levels].filter(([l]) => (config.levels.critical as string[]).includes(l)).reduce((s, [, n]) => s + n, 0);
+  const elapsed = Date.now() - started;
+  const summary: Summary = {
+    lines: res.stats.lines, parsed: res.stats.parsed, malformed: res.stats.malformed, blank: res.stats.blank,
+    errors, critical, error_rate: rate(errors, res.stats.parsed),
+    levels: Object.fromEntries(LEVELS.filter((l) => results.levels.has(l)).map((l) => [l, results.levels.get(l)!])),
+    first_timestamp: iso(results.firstTimestamp), last_timestamp: iso(results.lastTimestamp),
+    response_time_ms: results.latency,
+    health_score: null, health_status: null, anomalies: 0, incidents: 0, alerts: 0,
+    input: { files: res.stats.files, bytes: res.stats.bytes },
+    workers: config.engine.workers, partitions: res.stats.partitions,
+    elapsed_ms: elapsed,
+    lines_per_sec: elapsed > 0 ? Math.round((res.stats.lines * 1000) / elapsed) : 0,
+    bytes_per_sec: elapsed > 0 ? Math.round((res.stats.bytes * 1000) / elapsed) : 0,
+  };
+  await writeOutputs(outDir, config, tables, results, summary, res.stats);
+  return { summary, outDir, results, tables, errorTypes: types, stats: res.stats };
+}
+
+/** Errors in records without a timestamp: counted in totals, absent from the time tables. */
+function nullTimeErrors(results: JobResults, config: Config): number {
+  const all = [...results.levels].filter(([l]) => (config.levels.error as string[]).includes(l)).reduce((s, [, n]) => s + n, 0);
+  const timed = results.minutes.reduce((s, m) => s + m.errors, 0);
+  return all - timed;
+}
+
+/** Write the whole report set; each file atomically (temp file, then rename). */
+async function writeOutputs(outDir: string, config: Config, tables: ReportTable[], results: JobResults, summary: Summary, stats: ScanStats): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  await removeStaleTemps(outDir);
+  const formats = config.output.formats;
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  for (const t of tables) await writeReport(outDir, t, formats.filter((f) => f !== 'json'));
+  if (formats.includes('json')) {
+    // the JSON reports S1 users know: trends by hour, errors by day, counts by severity
+    await writeReport(outDir, byName.get('errors_by_hour')!, ['json'], { jsonName: 'error_trends' });
+    await writeReport(outDir, byName.get('errors_by_day')!, ['json']);
+    await writeReport(outDir, severityTable(results), ['json']);
+    for (const t of tables.filter((x) => !['errors_by_hour', 'errors_by_day'].includes(x.name))) await writeReport(outDir, t, ['json']);
+  }
+  const malformed = stats.malformedSamples.map((s) => `${s.file}:${s.line}\t${s.reason}\t${s.text.replace(/[\r\n\t]/g, ' ')}`).join('\n');
+  await writeFileAtomic(path.join(outDir, 'malformed.log'), malformed.length ? malformed + '\n' : '');
+  await writeJsonFile(path.join(outDir, 'summary.json'), summary);
+}
