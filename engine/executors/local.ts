@@ -18,8 +18,8 @@ export interface LocalExecutorOptions {
 function workerFile(): { filename: string; execArgv: string[] } {
   const here = new URL('.', import.meta.url);
   if (import.meta.url.endsWith('.ts')) {
-    // running from source: the worker thread needs the TypeScript loader too
-    return { filename: new URL('../worker.ts', here).href, execArgv: ['--import', 'tsx'] };
+    // running from source: a bootstrap registers the TypeScript loader in the thread
+    return { filename: new URL('../worker-source.mjs', here).href, execArgv: [] };
   }
   return { filename: new URL('../worker.js', here).href, execArgv: [] };
 }

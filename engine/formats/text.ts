@@ -43,20 +43,18 @@ function keyAt(buf: Buffer, ks: number, ke: number): Key {
  * recognised token starts (e when there is none), so the message can end before them.
  */
 export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: number): number {
-  // inline the token walk for performance: one pass over the message bytes
-  let ts = s;
   let first = e;
-  for (let i = s; i < e; i++) {
-    const c = buf[i]!;
-    if (c === 32 || c === 9) { ts = i + 1; continue; }
-    if (c !== 61) continue;
-    const key = keyAt(buf, ts, i);
-    if (key === Key.None) continue;
-    if (first === e) first = ts;
-    const vs0 = i + 1;
-    let ve = vs0;
+  // jump from '=' to '=' with the native byte search; only key and value bytes are read in JS
+  let eq = buf.indexOf(61, s);
+  while (eq >= 0 && eq < e) {
+    let ks = eq;
+    while (ks > s && buf[ks - 1] !== 32 && buf[ks - 1] !== 9) ks--;
+    const key = keyAt(buf, ks, eq);
+    let ve = eq + 1;
+    if (key === Key.None) { eq = buf.indexOf(61, ve); continue; }
+    if (first === e) first = ks;
     while (ve < e && buf[ve] !== 32 && buf[ve] !== 9) ve++;
-    let vs = vs0;
+    let vs = eq + 1;
     let vend = ve;
     // trailing punctuation is not part of a value: "ip=10.0.0.1," or "(rt=12ms)"
     while (vend > vs && (buf[vend - 1] === 44 || buf[vend - 1] === 59 || buf[vend - 1] === 41)) vend--;
@@ -81,8 +79,7 @@ export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: 
         break;
       }
     }
-    i = ve - 1;
-    ts = ve;
+    eq = ve < e ? buf.indexOf(61, ve) : -1;
   }
   // only a trailing run of key=value tokens is cut from the message: every token from `first` on has '='
   let t = first;

@@ -97,7 +97,9 @@ export function buildPlan(config: Config): JobPlan {
     custom[c.name] = queries.length;
     queries.push(customQuery(c, isError));
   }
-  return { queries, index, custom, extensions: [new URL('./extensions.js', import.meta.url).href] };
+  // the module beside this one: .ts when running from source (tsx, vitest), .js when compiled
+  const ext = new URL(import.meta.url.endsWith('.ts') ? './extensions.ts' : './extensions.js', import.meta.url).href;
+  return { queries, index, custom, extensions: [ext] };
 }
 
 function groupKey(k: GroupKey): NamedExpr {

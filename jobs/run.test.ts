@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config/index.js';
+import { runJob } from './run.js';
+import { generateRecords, writeLogFile } from './generate/generate.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'logframe-job-'));
+
+function config(extra: string, input: string, out: string): ReturnType<typeof parseConfig> {
+  return parseConfig(`input:\n  paths: [${JSON.stringify(input)}]\n${extra}\noutput:\n  dir: ${JSON.stringify(out)}\n`, 'test.yaml');
+}
+
+/** Every report file under dir, relative path -> bytes (summary.json without its timing fields). */
+function snapshot(out: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files[path.relative(out, p)] = readFileSync(p, e.name.endsWith('.arrow') ? 'base64' : 'utf8');
+    }
+  };
+  walk(out);
+  const summary = JSON.parse(files['summary.json']!) as Record<string, unknown>;
+  for (const k of ['elapsed_ms', 'lines_per_sec', 'bytes_per_sec', 'partitions', 'workers']) delete summary[k];
+  files['summary.json'] = JSON.stringify(summary);
+  return files;
+}
+
+describe('the log job', () => {
+  const file = path.join(dir, 'gen.log');
+  writeLogFile({ lines: 30_000, format: 'text', out: file, seed: 7, days: 2, incidents: true });
+
+  it('writes byte-identical reports whatever the partition size and worker count', async () => {
+    const runs: Record<string, string>[] = [];
+    for (const [workers, size] of [[1, '32MB'], [2, '64KB'], [2, '1MB'], [3, '200KB']] as const) {
+      const out = path.join(dir, `out-${workers}-${size}`);
+      await runJob(config(`engine:\n  workers: ${workers}\n  partition_size: ${size}`, file, out));
+      runs.push(snapshot(out));
+    }
+    expect(Object.keys(runs[0]!).sort()).toContain('csv/errors_by_type.csv');
+    for (const r of runs.slice(1)) expect(r).toEqual(runs[0]);
+  });
+
+  it('matches an independent count of the generated records', async () => {
+    const out = path.join(dir, 'out-count');
+    const outcome = await runJob(config('engine:\n  workers: 2\n  partition_size: 256KB', file, out));
+    const errors = new Set(['ERROR', 'CRITICAL', 'FATAL']);
+    const byLevel = new Map<string, number>();
+    const byService = new Map<string, [number, number]>();
+    const byIp = new Map<string, [number, number]>();
+    const byEndpoint = new Map<string, [number, number]>();
+    const byHour = new Map<number, [number, number]>();
+    const add = (m: Map<string, [number, number]> | Map<number, [number, number]>, k: never, e: boolean): void => {
+      const v = (m as Map<unknown, [number, number]>).get(k) ?? [0, 0];
+      v[0] += e ? 1 : 0;
+      v[1] += 1;
+      (m as Map<unknown, [number, number]>).set(k, v);
+    };
+    for (const r of generateRecords({ lines: 30_000, seed: 7, days: 2, incidents: true })) {
+      const e = errors.has(r.level);
+      byLevel.set(r.level, (byLevel.get(r.level) ?? 0) + 1);
+      add(byService, r.service as never, e);
+      add(byIp, r.ip as never, e);
+      add(byEndpoint, r.endpoint.split('?')[0] as never, e);
+      add(byHour, (Math.floor(r.timestamp / 3_600_000) * 3_600_000) as never, e);
+    }
+    const csv = (name: string): string[][] => readFileSync(path.join(out, 'csv', `${name}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(Object.fromEntries(csv('logs_by_level').map(([l, c]) => [l, Number(c)]))).toEqual(Object.fromEntries(byLevel));
+    for (const [svc, errs, total] of csv('errors_per_service')) expect([Number(errs), Number(total)]).toEqual(byService.get(svc!));
+    expect(csv('errors_per_service')).toHaveLength(byService.size);
+    for (const [ip, errs, total] of csv('errors_per_ip')) expect([Number(errs), Number(total)]).toEqual(byIp.get(ip!));
+    expect(csv('errors_per_ip')).toHaveLength(byIp.size);
+    for (const [ep, errs, total] of csv('errors_per_endpoint')) expect([Number(errs), Number(total)]).toEqual(byEndpoint.get(ep!));
+    for (const [hour, errs, total] of csv('errors_by_hour')) {
+      expect([Number(errs), Number(total)]).toEqual(byHour.get(Date.parse(hour!)) ?? [0, 0]);
+    }
+    const totalErrors = [...byLevel].filter(([l]) => errors.has(l)).reduce((s, [, n]) => s + n, 0);
+    expect(outcome.summary.errors).toBe(totalErrors);
+    expect(outcome.summary.lines).toBe(30_000);
+    // the error types account for every error line
+    expect(outcome.errorTypes.reduce((s, t) => s + t.count, 0)).toBe(totalErrors);
+  });
+
+  it('keeps a multi-line record (stack trace) whole, across partition boundaries', async () => {
+    const lines: string[] = [];
+    let expected = 0;
+    for (let i = 0; i < 400; i++) {
+      const ts = `2025-01-10 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},000`;
+      if (i % 7 === 0) {
+        lines.push(`${ts} ERROR api Unhandled exception in handler ${i}`, 'java.lang.IllegalStateException: boom', '\tat com.acme.Handler.run(Handler.java:42)', '\tat java.lang.Thread.run(Thread.java:748)');
+        expected++;
+      } else lines.push(`${ts} INFO api request ${i} ok`);
+    }
+    const f = path.join(dir, 'multi.log');
+    writeFileSync(f, lines.join('\n') + '\n');
+    for (const size of ['1KB', '4KB', '32MB']) {
+      const out = path.join(dir, `out-multi-${size}`);
+      const o = await runJob(parseConfig(
+        `input:\n  paths: [${JSON.stringify(f)}]\n  multiline: true\nengine:\n  workers: 2\n  partition_size: ${size}\noutput:\n  dir: ${JSON.stringify(out)}\n`,
+        't.yaml',
+      ));
+      expect(o.summary.parsed).toBe(400);
+      expect(o.summary.malformed).toBe(0);
+      expect(o.summary.errors).toBe(expected);
+      const example = o.errorTypes[0]!.example;
+      expect(example).toContain('\tat java.lang.Thread.run(Thread.java:748)');
+    }
+  });
+});
