@@ -100,6 +100,11 @@ export function quantile(x: string | ExprBuilder, q: number): AggBuilder {
   const i = inputOf(x);
   return new AggBuilder({ kind: 'quantile', name: `p${+(q * 100).toFixed(3)}_${i.label}`, input: i.expr, params: { q } });
 }
+/** Approximate distinct count (HyperLogLog, 2^p registers; p = 10: ~3% standard error). */
+export function approxCountDistinct(x: string | ExprBuilder, p = 10): AggBuilder {
+  const i = inputOf(x);
+  return new AggBuilder({ kind: 'approx_count_distinct', name: `approx_distinct_${i.label}`, input: i.expr, params: { p } });
+}
 /** The k most frequent values with counts (JSON object). */
 export function topK(x: string | ExprBuilder, k = 10): AggBuilder { const i = inputOf(x); return new AggBuilder({ kind: 'top_k', name: `top${k}_${i.label}`, input: i.expr, params: { k } }); }
 /** Any registered aggregation by kind. */

@@ -1,5 +1,5 @@
 /** logframe's engine: the public surface, re-exported. */
-export { Engine, LazyFrame, GroupedFrame, AggBuilder, count, sum, mean, min, max, countDistinct, quantile, topK, aggregate } from './api.js';
+export { Engine, LazyFrame, GroupedFrame, AggBuilder, count, sum, mean, min, max, countDistinct, approxCountDistinct, quantile, topK, aggregate } from './api.js';
 export type { EngineOptions, ScanOptions, RunOptions, ScanStats, ExecuteResult } from './api.js';
 export { col, lit, and, or, not, bucketMs, ExprBuilder } from './expr.js';
 export type { Expr, NamedExpr, Scalar } from './expr.js';

@@ -8,14 +8,18 @@ import {
   makeData, makeVector, tableFromIPC, vectorFromArray, type Data, type Vector,
 } from 'apache-arrow';
 import type { Scalar, Expr } from './expr.js';
-import { getAggregate } from './aggregate/registry.js';
+import { getAggregate, stateSlots } from './aggregate/registry.js';
 import type { GroupPartial, QuerySpec, RowsPartial } from './plan.js';
 
 /** Merges the group partials of one query. */
 export class GroupMerger {
   private readonly groups = new Map<string, { keys: Scalar[]; states: unknown[] }>();
 
-  constructor(private readonly query: QuerySpec) {}
+  private readonly slots: { slots: number[]; owners: number[] };
+
+  constructor(private readonly query: QuerySpec) {
+    this.slots = stateSlots(query.aggs);
+  }
 
   get size(): number {
     return this.groups.size;
@@ -26,18 +30,27 @@ export class GroupMerger {
     return this.groups.values();
   }
 
+  /** Fold one partition's partial in (partials carry one state per slot, see stateSlots). */
   add(p: GroupPartial): void {
-    const aggs = this.query.aggs.map((s) => ({ spec: s, agg: getAggregate(s.kind) }));
+    const slots = this.slots.owners.map((owner) => {
+      const spec = this.query.aggs[owner]!;
+      return { spec, agg: getAggregate(spec.kind) };
+    });
     for (let g = 0; g < p.groups; g++) {
       const keys = p.keys.map((col) => col[g]!);
       const id = JSON.stringify(keys);
       const cur = this.groups.get(id);
       if (!cur) {
-        this.groups.set(id, { keys, states: aggs.map(({ spec, agg }, a) => agg.decode(p.aggs[a], g, spec)) });
+        this.groups.set(id, { keys, states: slots.map(({ spec, agg }, a) => agg.decode(p.aggs[a], g, spec)) });
       } else {
-        aggs.forEach(({ spec, agg }, a) => { cur.states[a] = agg.merge(cur.states[a], agg.decode(p.aggs[a], g, spec), spec); });
+        slots.forEach(({ spec, agg }, a) => { cur.states[a] = agg.merge(cur.states[a], agg.decode(p.aggs[a], g, spec), spec); });
       }
     }
+  }
+
+  /** The merged state behind aggregation `i` of the query. */
+  stateOf(entry: { states: unknown[] }, i: number): unknown {
+    return entry.states[this.slots.slots[i]!];
   }
 
   /** Finished rows, sorted by key: [...keys, ...aggregates]. */
@@ -46,7 +59,7 @@ export class GroupMerger {
     const out = [...this.groups.values()].map((g) => [
       ...g.keys,
       ...aggs.map(({ spec, agg }, a) => {
-        const v = agg.finish(g.states[a], spec);
+        const v = agg.finish(g.states[this.slots.slots[a]!], spec);
         return (v !== null && typeof v === 'object' ? JSON.stringify(v) : v) as Scalar;
       }),
     ]);

@@ -51,7 +51,7 @@ export interface GroupPartial {
   groups: number;
   /** Column-major decoded key values: keys[k][g]. */
   keys: Scalar[][];
-  /** Encoded map-side states, one entry per aggregation. */
+  /** Encoded map-side states, one per state slot (aggregations that share a state share a slot). */
   aggs: unknown[];
 }
 

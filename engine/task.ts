@@ -9,7 +9,7 @@ import { Compiler, type BoolFn, type NumFn } from './compile.js';
 import { getFormat } from './formats/registry.js';
 import type { LineParser } from './formats/format.js';
 import { GroupIndex } from './groupindex.js';
-import { getAggregate } from './aggregate/registry.js';
+import { getAggregate, stateSlots } from './aggregate/registry.js';
 import type { Decoder, MapColumn } from './aggregate/aggregate.js';
 import { MALFORMED_SAMPLE_LIMIT, type MalformedSample, type QueryPartial, type QuerySpec, type TaskResult, type TaskSpec } from './plan.js';
 import { RowCollector } from './arrow.js';
@@ -41,7 +41,10 @@ function compileQuery(q: QuerySpec, compiler: Compiler): CompiledQuery {
   }
   const keyValues = q.groupBy.map((g) => compiler.value(g.expr));
   const index = new GroupIndex(keyValues.map((k) => k.fn));
-  const aggs = q.aggs.map((spec) => {
+  // one state per slot: aggregations that share a state (p95 and p99 of a column) update it once
+  const { owners } = stateSlots(q.aggs);
+  const aggs = owners.map((owner) => {
+    const spec = q.aggs[owner]!;
     const agg = getAggregate(spec.kind);
     let input: NumFn | null = null;
     let decode: Decoder = (c) => (c === c ? c : null);
@@ -52,7 +55,9 @@ function compileQuery(q: QuerySpec, compiler: Compiler): CompiledQuery {
       input = v.fn;
       decode = v.decode;
     }
-    return { column: agg.map(spec), input, where: spec.where ? compiler.bool(spec.where) : null, decode };
+    const column = agg.map(spec);
+    column.bind?.(decode);
+    return { column, input, where: spec.where ? compiler.bool(spec.where) : null, decode };
   });
   const columns: MapColumn[] = aggs.map((a) => a.column);
   let known = 0;
@@ -142,7 +147,6 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   let parsed = 0;
   let malformed = 0;
   let blank = 0;
-  let header = 0;
   const samples: MalformedSample[] = [];
 
   const runBatch = (): void => {
@@ -154,7 +158,7 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   /** Parse one record (a line, or a multi-line record) at buf[s, e). */
   const record = (buf: Buffer, s: number, e: number, lineNo: number, offset: number): void => {
     if (isBlank(buf, s, e)) { blank++; return; }
-    if (lineNo === 0 && part.start === 0 && parser.skipsHeader) { header++; return; }
+    if (lineNo === 0 && part.start === 0 && parser.skipsHeader) return; // a header row is not a line of data
     if (batch.buf !== buf) {
       runBatch();
       batch.buf = buf;

@@ -16,6 +16,7 @@ import { customTables } from './analytics/custom.js';
 import { mineTemplates } from './detect/templates/mine.js';
 import type { TemplateSketch } from './detect/templates/sketch.js';
 import type { TemplateSet } from './detect/templates/mine.js';
+import { errorTypes, templatesTable } from './detect/templates/report.js';
 import type { ReportTable } from './report/table.js';
 import { writeFileAtomic, removeStaleTemps } from './report/atomic.js';
 import { writeJsonFile, writeReport } from './report/write.js';
@@ -63,19 +64,12 @@ export interface JobOutcome {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** Error types from the merged template sketch. */
+/** Templates mined from the merged sketch of error lines, and the error types they define. */
 export function errorTypesOf(results: JobResults, config: Config): { set: TemplateSet | null; types: ErrorType[] } {
   const sketch = results.templates as TemplateSketch | null;
   if (!sketch || !config.detection.templates.enabled) return { set: null, types: [] };
   const set = mineTemplates(sketch, { similarity: config.detection.templates.similarity, depth: config.detection.templates.depth });
-  const types = set.templates.map((t) => ({
-    id: t.id, template: t.template, count: t.count,
-    levels: LEVELS.filter((_, code) => (t.levels & (1 << code)) !== 0),
-    firstSeen: Number.isFinite(t.firstSeen) ? t.firstSeen : null,
-    lastSeen: Number.isFinite(t.lastSeen) ? t.lastSeen : null,
-    example: t.example,
-  }));
-  return { set, types };
+  return { set, types: errorTypes(set) };
 }
 
 /** Run the job described by a validated config. */
@@ -100,8 +94,12 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
     await engine.close();
   }
   const results = collectResults(plan, res.mergers);
-  const { types } = errorTypesOf(results, config);
-  const tables = [...standardTables(results, types, config.analytics.top_n), ...customTables(config, results)];
+  const { set, types } = errorTypesOf(results, config);
+  const tables = [
+    ...standardTables(results, types, config.analytics.top_n),
+    ...(set ? [templatesTable(set)] : []),
+    ...customTables(config, results),
+  ];
   const outDir = path.resolve(config.output.dir);
   const errors = results.minutes.reduce((s, m) => s + m.errors, 0) + nullTimeErrors(results, config);
   const critical = [...results.levels].filter(([l]) => (config.levels.critical as string[]).includes(l)).reduce((s, [, n]) => s + n, 0);

@@ -33,6 +33,8 @@ export interface MapColumn {
   update(g: number, v: number, b?: Batch, i?: number): void;
   /** The partial state of groups [0, n), in a form that travels between threads (JSON data and typed arrays). */
   encode(n: number, decode: Decoder): unknown;
+  /** Receives the input's decoder before the first update (for states keyed by value, not code). */
+  bind?(decode: Decoder): void;
 }
 
 export type OutputType = 'int' | 'float' | 'string' | 'json';
@@ -47,4 +49,9 @@ export interface Aggregate<R = unknown> {
   merge(a: R, b: R, spec: AggSpec): R;
   finish(r: R, spec: AggSpec): Scalar | Scalar[] | Record<string, Scalar>;
   outputType(spec: AggSpec): OutputType;
+  /**
+   * What the state depends on besides input and filter. Aggregations of one query with the same
+   * state key, input and filter share one state (p95 and p99 of a column: one sketch).
+   */
+  stateKey?(spec: AggSpec): string;
 }

@@ -103,6 +103,8 @@ function sumLike(kind: 'sum' | 'mean'): Aggregate<SumState> {
       return r.n === 0 ? null : fsumValue(r.parts) / r.n;
     },
     outputType: () => 'float',
+    // sum and mean keep the same state
+    stateKey: () => 'fsum',
   };
 }
 

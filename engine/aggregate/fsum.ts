@@ -19,8 +19,9 @@ export function fsumAdd(partials: number[], x: number): void {
     if (lo !== 0) partials[i++] = lo;
     x = hi;
   }
-  partials.length = i;
-  partials.push(x);
+  // write in place; shrink only when partials cancelled out (setting length is slow in V8)
+  partials[i] = x;
+  if (partials.length > i + 1) partials.length = i + 1;
 }
 
 /** Merge b's partials into a (in place). */

@@ -54,7 +54,8 @@ export function buildPlan(config: Config): JobPlan {
       aggs: [
         count('total'), count('errors', isError), { kind: 'mean', name: 'rt_mean', input: RT },
         { kind: 'quantile', name: 'rt_p95', input: RT, params: { q: 0.95 } },
-        { kind: 'count_distinct', name: 'ips', input: col('ip') },
+        // a feature for the forest: HyperLogLog (~3% error) keeps the partial at 1 KiB a minute
+        { kind: 'approx_count_distinct', name: 'ips', input: col('ip') },
       ],
     },
     service: {
@@ -68,16 +69,10 @@ export function buildPlan(config: Config): JobPlan {
     },
     ip: { groupBy: [{ name: 'ip', expr: col('ip') }], aggs: [count('total'), count('errors', isError)] },
     endpoint: { groupBy: [{ name: 'endpoint', expr: col('endpoint') }], aggs: [count('total'), count('errors', isError)] },
+    // overall latency is merged from the per-service sketches and sums (exact): no per-row cost here
     overall: {
       groupBy: [],
-      aggs: [
-        { kind: 'mean', name: 'rt_mean', input: RT },
-        { kind: 'quantile', name: 'rt_p50', input: RT, params: { q: 0.5 } },
-        { kind: 'quantile', name: 'rt_p95', input: RT, params: { q: 0.95 } },
-        { kind: 'quantile', name: 'rt_p99', input: RT, params: { q: 0.99 } },
-        { kind: 'min', name: 'first', input: col('timestamp') },
-        { kind: 'max', name: 'last', input: col('timestamp') },
-      ],
+      aggs: [{ kind: 'min', name: 'first', input: col('timestamp') }, { kind: 'max', name: 'last', input: col('timestamp') }],
     },
     templates: {
       filter: isError,

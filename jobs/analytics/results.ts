@@ -2,7 +2,8 @@
  * The merged results of the job's one pass, as plain typed data: what the reports,
  * the detectors and the summary read. Built from the engine's group mergers.
  */
-import type { DDSketch } from '@datadog/sketches-js';
+import { DDSketch } from '@datadog/sketches-js';
+import { getAggregate } from '../../engine/aggregate/registry.js';
 import type { GroupMerger } from '../../engine/merge.js';
 import type { Scalar } from '../../engine/expr.js';
 import type { JobPlan, StandardQuery } from './plan.js';
@@ -40,6 +41,36 @@ const num = (v: Scalar): number => (typeof v === 'number' ? v : Number(v ?? 0));
 const numOrNull = (v: Scalar): number | null => (v === null ? null : num(v));
 const str = (v: Scalar): string | null => (v === null ? null : String(v));
 
+/**
+ * Latency over all records, merged from the per-service states: sketches and exact sums merge
+ * without loss, so this equals one sketch over every row (null-service rows are a group too).
+ */
+function overallLatency(service: GroupMerger): JobResults['latency'] {
+  const sumAgg = getAggregate('mean');
+  const qAgg = getAggregate('quantile');
+  const spec = { kind: 'quantile', name: 'q' };
+  let sum: unknown = null;
+  let sketch: unknown = null;
+  for (const e of service.entries()) {
+    // aggregations: total, errors, rt_mean, rt_p95 (its sketch is shared with rt_p99), ...
+    const s = cloneSum(service.stateOf(e, 2) as { parts: number[]; n: number });
+    sum = sum === null ? s : sumAgg.merge(sum, s, spec);
+    const own = service.stateOf(e, 3) as DDSketch;
+    const k = DDSketch.fromProto(own.toProto());
+    k.min = own.min;
+    k.max = own.max;
+    sketch = sketch === null ? k : qAgg.merge(sketch, k, spec);
+  }
+  const mean = sum === null ? null : sumAgg.finish(sum, spec);
+  if (mean === null || sketch === null) return null;
+  const at = (q: number): number => Number(qAgg.finish(sketch, { ...spec, params: { q } }));
+  return { mean: Number(mean), p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+function cloneSum(s: { parts: number[]; n: number }): { parts: number[]; n: number } {
+  return { parts: [...s.parts], n: s.n };
+}
+
 /** Collect the merged results of a run of `plan`. */
 export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): JobResults {
   const m = (k: StandardQuery): GroupMerger => mergers[plan.index[k]]!;
@@ -47,13 +78,14 @@ export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): 
   const overall = rows('overall')[0];
   const minutes = rows('minute').filter((r) => r[0] !== null);
   const minuteSketches = new Map<number, DDSketch>();
-  for (const e of m('minute').entries()) if (e.keys[0] !== null) minuteSketches.set(num(e.keys[0]!), e.states[3] as DDSketch);
+  for (const e of m('minute').entries()) if (e.keys[0] !== null) minuteSketches.set(num(e.keys[0]!), m('minute').stateOf(e, 3) as DDSketch);
   const templatesEntry = [...m('templates').entries()][0];
+  const templatesState = templatesEntry ? m('templates').stateOf(templatesEntry, 0) : null;
   const evidence = new Map<number, EvidenceRow[]>();
-  for (const e of m('evidence').entries()) if (e.keys[0] !== null) evidence.set(num(e.keys[0]!), e.states[0] as EvidenceRow[]);
+  for (const e of m('evidence').entries()) if (e.keys[0] !== null) evidence.set(num(e.keys[0]!), m('evidence').stateOf(e, 0) as EvidenceRow[]);
   const custom = new Map<string, Scalar[][]>();
   for (const [name, idx] of Object.entries(plan.custom)) custom.set(name, mergers[idx]!.rows());
-  const hasLatency = overall !== undefined && overall[0] !== null;
+  const latency = overallLatency(m('service'));
   return {
     levels: new Map(rows('levels').map((r) => [String(r[0]), num(r[1]!)])),
     minutes: minutes.map((r) => ({ minute: num(r[0]!), total: num(r[1]!), errors: num(r[2]!), rtMean: numOrNull(r[3]!), rtP95: numOrNull(r[4]!), ips: num(r[5]!) })),
@@ -67,10 +99,10 @@ export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): 
     })),
     ips: rows('ip').map((r) => ({ key: str(r[0]!), total: num(r[1]!), errors: num(r[2]!) })),
     endpoints: rows('endpoint').map((r) => ({ key: str(r[0]!), total: num(r[1]!), errors: num(r[2]!) })),
-    latency: hasLatency ? { mean: num(overall[0]!), p50: num(overall[1]!), p95: num(overall[2]!), p99: num(overall[3]!) } : null,
-    firstTimestamp: overall ? numOrNull(overall[4]!) : null,
-    lastTimestamp: overall ? numOrNull(overall[5]!) : null,
-    templates: templatesEntry ? templatesEntry.states[0] : null,
+    latency,
+    firstTimestamp: overall ? numOrNull(overall[0]!) : null,
+    lastTimestamp: overall ? numOrNull(overall[1]!) : null,
+    templates: templatesState,
     evidence,
     custom,
     minuteSketches,
