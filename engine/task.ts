@@ -13,7 +13,7 @@ import { getAggregate, stateSlots } from './aggregate/registry.js';
 import type { Decoder, MapColumn } from './aggregate/aggregate.js';
 import { MALFORMED_SAMPLE_LIMIT, type MalformedSample, type QueryPartial, type QuerySpec, type TaskResult, type TaskSpec } from './plan.js';
 import { RowCollector } from './arrow.js';
-import type { Scalar } from './expr.js';
+import type { Expr, Scalar } from './expr.js';
 
 const BATCH_ROWS = 8192;
 const MAX_SAMPLE_TEXT = 2000;
@@ -116,6 +116,33 @@ function isBlank(buf: Buffer, s: number, e: number): boolean {
   return true;
 }
 
+/** Record fields the queries read; undefined (all) when a row-level aggregation reads whole rows. */
+export function neededFields(queries: QuerySpec[]): Set<string> | undefined {
+  const out = new Set<string>();
+  const walk = (e: Expr | undefined): void => {
+    if (!e) return;
+    switch (e.op) {
+      case 'col': out.add(e.name); break;
+      case 'lit': break;
+      case 'cmp': case 'arith': walk(e.left); walk(e.right); break;
+      case 'and': case 'or': e.args.forEach(walk); break;
+      case 'not': case 'isNull': walk(e.arg); break;
+      case 'in': case 'matches': case 'bucket': walk(e.expr); break;
+    }
+  };
+  for (const q of queries) {
+    walk(q.filter);
+    q.groupBy.forEach((g) => walk(g.expr));
+    q.select?.forEach((s) => walk(s.expr));
+    for (const a of q.aggs) {
+      if (getAggregate(a.kind).input === 'row') return undefined;
+      walk(a.input);
+      walk(a.where);
+    }
+  }
+  return out;
+}
+
 const loadedExtensions = new Set<string>();
 
 /** Run one task to its partial result. */
@@ -132,6 +159,7 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
     file: part.file,
     options: spec.scan.options,
     header: format.needsHeader ? readFirstLine(part.file) : undefined,
+    fields: neededFields(spec.queries),
   });
   const dicts = makeDictionaries();
   // small partitions get small batches: task set-up stays cheap when a file is cut finely

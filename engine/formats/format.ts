@@ -28,6 +28,11 @@ export interface FormatContext {
   options: FormatOptions;
   /** The file's first line (for formats with a header row), already decoded. */
   header?: string;
+  /**
+   * The record fields the plan reads (projection pushdown); undefined means all. A parser may
+   * skip the work for fields not listed; it must still reject the lines it would reject anyway.
+   */
+  fields?: ReadonlySet<string>;
 }
 
 /** Parses one record at a time into the current batch row. */

@@ -17,6 +17,20 @@ const KEYS: Array<[string, Key]> = [
   ['status', Key.Status], ['status_code', Key.Status], ['rt', Key.Rt], ['response_time_ms', Key.Rt],
   ['latency_ms', Key.Rt], ['bytes', Key.Bytes],
 ];
+/** Bit set of every key (1 << Key.X). */
+const ALL_KEYS = (1 << Key.Ip) | (1 << Key.Endpoint) | (1 << Key.Method) | (1 << Key.Status) | (1 << Key.Rt) | (1 << Key.Bytes);
+const KEY_OF_FIELD: Record<string, Key> = {
+  ip: Key.Ip, endpoint: Key.Endpoint, method: Key.Method, status_code: Key.Status, response_time_ms: Key.Rt, bytes: Key.Bytes,
+};
+
+/** The keys to extract for a set of needed record fields (all when the message is needed: it ends before them). */
+function wantedKeys(fields: ReadonlySet<string> | undefined): number {
+  if (!fields || fields.has('message')) return ALL_KEYS;
+  let w = 0;
+  for (const f of fields) if (KEY_OF_FIELD[f] !== undefined) w |= 1 << KEY_OF_FIELD[f]!;
+  return w;
+}
+
 const KEY_TABLE: Array<{ bytes: Uint8Array; key: Key }[] | undefined> = new Array(32 * 32);
 for (const [word, key] of KEYS) {
   const bytes = Buffer.from(word);
@@ -42,8 +56,9 @@ function keyAt(buf: Buffer, ks: number, ke: number): Key {
  * Fill record fields from `key=value` tokens inside buf[s, e). Returns where the first
  * recognised token starts (e when there is none), so the message can end before them.
  */
-export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: number): number {
+export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: number, wanted = ALL_KEYS): number {
   let first = e;
+  let found = 0;
   // jump from '=' to '=' with the native byte search; only key and value bytes are read in JS
   let eq = buf.indexOf(61, s);
   while (eq >= 0 && eq < e) {
@@ -51,7 +66,7 @@ export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: 
     while (ks > s && buf[ks - 1] !== 32 && buf[ks - 1] !== 9) ks--;
     const key = keyAt(buf, ks, eq);
     let ve = eq + 1;
-    if (key === Key.None) { eq = buf.indexOf(61, ve); continue; }
+    if (key === Key.None || (wanted & (1 << key)) === 0) { eq = buf.indexOf(61, ve); continue; }
     if (first === e) first = ks;
     while (ve < e && buf[ve] !== 32 && buf[ve] !== 9) ve++;
     let vs = eq + 1;
@@ -79,6 +94,9 @@ export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: 
         break;
       }
     }
+    found |= 1 << key;
+    // projection: stop once every wanted field is in (the message end is then not needed)
+    if (found === wanted && wanted !== ALL_KEYS) return e;
     eq = ve < e ? buf.indexOf(61, ve) : -1;
   }
   // only a trailing run of key=value tokens is cut from the message: every token from `first` on has '='
@@ -94,7 +112,10 @@ export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: 
 
 class TextParser implements LineParser {
   private readonly out: TsOut = { value: NaN };
-  constructor(private readonly zone: Zone) {}
+  private readonly wanted: number;
+  constructor(private readonly zone: Zone, fields: ReadonlySet<string> | undefined) {
+    this.wanted = wantedKeys(fields);
+  }
 
   parse(buf: Buffer, s: number, e: number, b: Batch, row: number): string | null {
     const t = scanTimestamp(buf, s, e, this.zone, this.out);
@@ -112,7 +133,7 @@ class TextParser implements LineParser {
     b.service[row] = b.dicts.service.intern(buf, i, se);
     const ms = skipSpaces(buf, se, e);
     // the message is the text before the structured key=value tokens the fields came from
-    let me = scanKeyValues(buf, ms, e, b, row);
+    let me = this.wanted === 0 ? e : scanKeyValues(buf, ms, e, b, row, this.wanted);
     while (me > ms && (buf[me - 1] === 32 || buf[me - 1] === 9)) me--;
     b.msgStart[row] = ms;
     b.msgEnd[row] = me > ms ? me : e;
@@ -126,5 +147,5 @@ class TextParser implements LineParser {
 
 export const textFormat: Format = {
   name: 'text',
-  create: (ctx: FormatContext) => new TextParser(makeZone(ctx.options.timezone)),
+  create: (ctx: FormatContext) => new TextParser(makeZone(ctx.options.timezone), ctx.fields),
 };
