@@ -43,6 +43,12 @@ export interface RunOptions {
   onTaskResult?: (r: TaskResult) => void;
   /** Called once the partitions are planned, before any task runs. */
   onPlan?: (parts: Partition[]) => void;
+  /** Run exactly these partitions instead of planning the scan's paths (follow mode, retries of a range). */
+  partitions?: Partition[];
+  /** Merge into these (running) mergers instead of new ones, one per query (null for row queries). */
+  mergers?: (GroupMerger | null)[];
+  /** Physical lines already read before each partition's file start (default 0): keeps line numbers file-absolute. */
+  lineBase?: (file: string) => number;
 }
 
 export interface ScanStats {
@@ -271,18 +277,20 @@ export class Engine {
     if (this.closed) throw new Error('the engine is closed: start a new one with Engine.start()');
     const started = Date.now();
     const format = getFormat(scan.format);
-    const files = await resolveInputs(scan.paths);
-    const parts = planPartitions(files, {
+    const files = opts.partitions ? [] : await resolveInputs(scan.paths);
+    const parts = opts.partitions ?? planPartitions(files, {
       partitionSize: scan.partitionSize,
       workers: this.executor.concurrency,
       splittable: format.splittable ? format.splittable(scan.options) : true,
     });
     opts.onPlan?.(parts);
-    const mergers = queries.map((q) => (q.select ? null : new GroupMerger(q)));
+    const mergers = opts.mergers ?? queries.map((q) => (q.select ? null : new GroupMerger(q)));
     const rowParts: { partition: number; partial: RowsPartial }[] = [];
     const summaries: { partition: number; physicalLines: number; samples: MalformedSample[] }[] = [];
     const stats: ScanStats = {
-      files: files.length, bytes: files.reduce((s, f) => s + f.size, 0), partitions: parts.length,
+      files: opts.partitions ? new Set(parts.map((p) => p.file)).size : files.length,
+      bytes: opts.partitions ? parts.reduce((s, p) => s + p.end - p.start, 0) : files.reduce((s, f) => s + f.size, 0),
+      partitions: parts.length,
       lines: 0, parsed: 0, malformed: 0, blank: 0, elapsedMs: 0, retries: 0, malformedSamples: [],
     };
     const taskScan = { format: scan.format, options: scan.options, multiline: scan.multiline };
@@ -319,7 +327,7 @@ export class Engine {
     let base = 0;
     let file = '';
     for (const p of parts) {
-      if (p.file !== file) { file = p.file; base = 0; }
+      if (p.file !== file) { file = p.file; base = opts.lineBase?.(p.file) ?? 0; }
       lineBase.set(p.index, base);
       base += byIndex.get(p.index)?.physicalLines ?? 0;
     }

@@ -48,6 +48,25 @@ export class GroupMerger {
     }
   }
 
+  /** The merged groups as data (for checkpoints): keys and saved states. */
+  save(): { keys: Scalar[]; states: unknown[] }[] {
+    const specs = this.slots.owners.map((o) => this.query.aggs[o]!);
+    return [...this.groups.values()].map((g) => ({
+      keys: g.keys,
+      states: g.states.map((s, a) => getAggregate(specs[a]!.kind).save(s, specs[a]!)),
+    }));
+  }
+
+  /** A merger holding what save() wrote. */
+  static restore(query: QuerySpec, saved: { keys: Scalar[]; states: unknown[] }[]): GroupMerger {
+    const m = new GroupMerger(query);
+    const specs = m.slots.owners.map((o) => query.aggs[o]!);
+    for (const g of saved) {
+      m.groups.set(JSON.stringify(g.keys), { keys: g.keys, states: g.states.map((s, a) => getAggregate(specs[a]!.kind).restore(s, specs[a]!)) });
+    }
+    return m;
+  }
+
   /** The merged state behind aggregation `i` of the query. */
   stateOf(entry: { states: unknown[] }, i: number): unknown {
     return entry.states[this.slots.slots[i]!];

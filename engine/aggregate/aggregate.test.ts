@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AggSpec } from './aggregate.js';
 import { getAggregate } from './registry.js';
 import { fsumAdd, fsumValue } from './fsum.js';
+import { pack, unpack } from '../pack.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -31,7 +32,11 @@ function mapMerge(spec: AggSpec, chunks: number[][], order: number[]): unknown {
   });
   let state = agg.decode(partials[order[0]!], 0, spec);
   for (const k of order.slice(1)) state = agg.merge(state, agg.decode(partials[k], 0, spec), spec);
-  return agg.finish(state, spec);
+  // a checkpoint round trip (save, wire form, restore) must not change the result
+  const direct = agg.finish(state, spec);
+  const saved = unpack<{ s: unknown }>(pack({ s: agg.save(state, spec) })).s;
+  expect(agg.finish(agg.restore(saved, spec), spec)).toEqual(direct);
+  return direct;
 }
 
 describe('aggregations merge the same whatever the order', () => {

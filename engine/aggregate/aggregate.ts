@@ -48,6 +48,10 @@ export interface Aggregate<R = unknown> {
   decode(encoded: unknown, g: number, spec: AggSpec): R;
   merge(a: R, b: R, spec: AggSpec): R;
   finish(r: R, spec: AggSpec): Scalar | Scalar[] | Record<string, Scalar>;
+  /** A reduce-side state as data (JSON and typed arrays), to checkpoint a running merge. */
+  save(r: R, spec: AggSpec): unknown;
+  /** The state save() wrote. */
+  restore(saved: unknown, spec: AggSpec): R;
   outputType(spec: AggSpec): OutputType;
   /**
    * What the state depends on besides input and filter. Aggregations of one query with the same

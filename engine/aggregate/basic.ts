@@ -35,6 +35,8 @@ export const count: Aggregate<number> = {
   merge: (a, b) => a + b,
   finish: (r) => r,
   outputType: () => 'int',
+  save: (r) => r,
+  restore: (x) => x as number,
 };
 
 function extremum(kind: 'min' | 'max'): Aggregate<number> {
@@ -55,6 +57,8 @@ function extremum(kind: 'min' | 'max'): Aggregate<number> {
     merge: (a, b) => (better(b, a) ? b : a),
     finish: (r) => (Number.isFinite(r) ? r : null),
     outputType: () => 'float',
+    save: (r) => r,
+    restore: (x) => x as number,
   };
 }
 
@@ -103,6 +107,8 @@ function sumLike(kind: 'sum' | 'mean'): Aggregate<SumState> {
       return r.n === 0 ? null : fsumValue(r.parts) / r.n;
     },
     outputType: () => 'float',
+    save: (r) => r,
+    restore: (x) => { const s = x as SumState; return { parts: [...s.parts], n: s.n }; },
     // sum and mean keep the same state
     stateKey: () => 'fsum',
   };

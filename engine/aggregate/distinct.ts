@@ -21,6 +21,8 @@ export const countDistinct: Aggregate<Set<Scalar>> = {
   },
   finish: (s) => s.size,
   outputType: () => 'int',
+  save: (s) => [...s],
+  restore: (x) => new Set(x as Scalar[]),
 };
 
 /** The k most frequent non-null values with their counts, ties broken by value. */
@@ -50,4 +52,6 @@ export const topK: Aggregate<Map<Scalar, number>> = {
     return Object.fromEntries(rows.slice(0, k).map(([v, c]) => [String(v), c]));
   },
   outputType: () => 'json',
+  save: (m) => [...m],
+  restore: (x) => new Map(x as [Scalar, number][]),
 };

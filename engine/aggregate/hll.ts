@@ -84,4 +84,6 @@ export const approxCountDistinct: Aggregate<Uint8Array> = {
   },
   finish: (r) => Math.round(hllEstimate(r)),
   outputType: () => 'int',
+  save: (r) => r,
+  restore: (x) => new Uint8Array(x as Uint8Array),
 };

@@ -55,6 +55,8 @@ export const quantile: Aggregate<DDSketch> = {
   },
   finish: (s, spec) => (s.count === 0 ? null : s.getValueAtQuantile(Number(spec.params?.q ?? 0.5))),
   outputType: () => 'float',
+  save: (s) => encodeSketch(s),
+  restore: (x, spec) => decodeSketch(x as EncodedSketch | null, spec),
   // q only matters at finish: every quantile of one column shares a sketch
   stateKey: (spec) => `quantile:${accuracy(spec)}`,
 };

@@ -49,4 +49,6 @@ export const evidence: Aggregate<EvidenceRow[]> = {
   merge: (a, b, spec) => [...a, ...b].sort(before).slice(0, Number(spec.params?.n ?? 5)),
   finish: (r) => JSON.stringify(r),
   outputType: () => 'json',
+  save: (r) => r,
+  restore: (x) => x as EvidenceRow[],
 };
