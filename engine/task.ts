@@ -12,7 +12,7 @@ import { GroupIndex } from './groupindex.js';
 import { getAggregate, stateSlots } from './aggregate/registry.js';
 import type { Decoder, MapColumn } from './aggregate/aggregate.js';
 import { MALFORMED_SAMPLE_LIMIT, type MalformedSample, type QueryPartial, type QuerySpec, type TaskResult, type TaskSpec } from './plan.js';
-import { RowCollector } from './arrow.js';
+import type { RowCollector } from './arrow.js';
 import type { Expr, Scalar } from './expr.js';
 
 const BATCH_ROWS = 8192;
@@ -24,10 +24,10 @@ interface CompiledQuery {
   finish(dicts: Dictionaries): QueryPartial;
 }
 
-function compileQuery(q: QuerySpec, compiler: Compiler): CompiledQuery {
+function compileQuery(q: QuerySpec, compiler: Compiler, Rows: typeof RowCollector | null): CompiledQuery {
   const filter: BoolFn | null = q.filter ? compiler.bool(q.filter) : null;
   if (q.select) {
-    const rows = new RowCollector(q.select, compiler);
+    const rows = new Rows!(q.select, compiler);
     let keep = new Uint8Array(0);
     return {
       run(b) {
@@ -165,7 +165,9 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   // small partitions get small batches: task set-up stays cheap when a file is cut finely
   const batch = new Batch(part.gzip ? BATCH_ROWS : Math.min(BATCH_ROWS, 64 + ((part.end - part.start) >> 4)), dicts, part.file);
   const compiler = new Compiler(dicts, part.file);
-  const queries = spec.queries.map((q) => compileQuery(q, compiler));
+  // apache-arrow takes ~0.4 s to load: only tasks that output rows pay for it
+  const Rows = spec.queries.some((q) => q.select) ? (await import('./arrow.js')).RowCollector : null;
+  const queries = spec.queries.map((q) => compileQuery(q, compiler, Rows));
   const startRe = typeof spec.scan.multiline === 'object' ? new RegExp(spec.scan.multiline.start) : null;
   const multiline = Boolean(spec.scan.multiline) || Boolean(format.multilineRecords?.(spec.scan.options));
   const startsRecord = startRe

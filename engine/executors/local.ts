@@ -34,7 +34,7 @@ export class LocalExecutor implements Executor {
     const { filename, execArgv } = workerFile();
     this.pool = new Piscina({
       filename,
-      execArgv: [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), ...execArgv],
+      execArgv: [...process.execArgv, ...execArgv],
       minThreads: this.concurrency,
       maxThreads: this.concurrency,
       concurrentTasksPerWorker: 1,
