@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Int32, Table, makeData, makeVector, tableToIPC } from 'apache-arrow';
 import { Engine, type ScanStats } from '../engine/index.js';
 import type { Progress } from '../engine/scheduler.js';
 import { LEVELS } from '../engine/schema.js';
@@ -118,7 +119,42 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
     bytes_per_sec: elapsed > 0 ? Math.round((res.stats.bytes * 1000) / elapsed) : 0,
   };
   await writeOutputs(outDir, config, tables, results, summary, res.stats);
+  if (config.output.parsed) await writeParsed(config, outDir, set);
   return { summary, outDir, results, tables, errorTypes: types, stats: res.stats };
+}
+
+const PARSED_COLUMNS = ['timestamp', 'level', 'service', 'message', 'ip', 'endpoint', 'method', 'status_code', 'response_time_ms', 'bytes', 'file', 'line'];
+
+/**
+ * parsed.arrow (output.parsed: true): every parsed record in file order, with the template id of
+ * error lines. A second pass that holds the rows in memory: meant for inspection-sized inputs.
+ */
+async function writeParsed(config: Config, outDir: string, set: TemplateSet | null): Promise<void> {
+  const engine = await Engine.start({ workers: config.engine.workers });
+  let table;
+  try {
+    const logs = engine.scan(config.input.paths, {
+      ...toFormatOptions(config.input), format: config.input.format, partitionSize: config.engine.partition_size,
+      multiline: config.input.multiline === false ? false : config.input.multiline.start ? { start: config.input.multiline.start } : true,
+    });
+    table = await logs.select(...PARSED_COLUMNS).collect();
+  } finally {
+    await engine.close();
+  }
+  const errors = new Set<string>(config.levels.error);
+  const level = table.getChild('level')!;
+  const message = table.getChild('message')!;
+  const ids = new Int32Array(table.numRows);
+  const valid = new Uint8Array((table.numRows + 7) >> 3);
+  for (let i = 0; i < table.numRows; i++) {
+    const msg = message.get(i) as string | null;
+    if (set && msg !== null && errors.has(String(level.get(i)))) {
+      ids[i] = set.assign(msg);
+      valid[i >> 3]! |= 1 << (i & 7);
+    }
+  }
+  const withIds = table.assign(new Table({ template_id: makeVector(makeData({ type: new Int32(), length: ids.length, data: ids, nullBitmap: valid })) }));
+  await writeFileAtomic(path.join(outDir, 'parsed.arrow'), tableToIPC(withIds, 'file'));
 }
 
 /** Errors in records without a timestamp: counted in totals, absent from the time tables. */
