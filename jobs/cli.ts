@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type CliOverrides } from './config/index.js';
 import { runJob } from './run.js';
 import { formatSummary } from './summary.js';
 import { progressBar } from './progress.js';
+import { InputError } from '../partitions/plan.js';
 
 const HELP = `usage: npm run job -- <config.yaml> [flags]
 
@@ -24,7 +25,7 @@ flags (override the config file):
   --json              print summary.json to stdout instead of the summary
   --help              this text
 
-exit status: 0 success, 2 bad config or arguments, 1 the run failed`;
+exit status: 0 success, 2 bad config, arguments or input paths, 1 the run failed`;
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -74,6 +75,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     bar?.done();
+    if (err instanceof InputError) {
+      process.stderr.write(`logframe: ${err.message}\n`);
+      return 2;
+    }
     process.stderr.write(`logframe: run failed: ${(err as Error).message}\n`);
     return 1;
   }

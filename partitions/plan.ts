@@ -6,6 +6,11 @@ import { stat } from 'node:fs/promises';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import path from 'node:path';
 
+/** An input path that does not exist, matches nothing or is not a file: the user's to fix (CLI exit 2). */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
 export interface Partition {
   /** Position in the plan: file order, then byte order. Merges and line numbering follow it. */
   index: number;
@@ -44,7 +49,7 @@ export async function resolveInputs(patterns: string | string[], cwd = process.c
   for (const p of list) {
     if (isDynamicPattern(p)) {
       const found = await glob(p, { cwd, absolute: true, onlyFiles: true, expandDirectories: false });
-      if (found.length === 0) throw new Error(`input '${p}' matches no files`);
+      if (found.length === 0) throw new InputError(`input '${p}' matches no files`);
       for (const f of found.sort()) files.add(path.normalize(f));
     } else {
       const abs = path.resolve(cwd, p);
@@ -52,9 +57,9 @@ export async function resolveInputs(patterns: string | string[], cwd = process.c
       try {
         st = await stat(abs);
       } catch {
-        throw new Error(`input file '${p}' does not exist (resolved to ${abs})`);
+        throw new InputError(`input file '${p}' does not exist (resolved to ${abs})`);
       }
-      if (!st.isFile()) throw new Error(`input '${p}' is not a regular file`);
+      if (!st.isFile()) throw new InputError(`input '${p}' is not a regular file`);
       files.add(abs);
     }
   }
