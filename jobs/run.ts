@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Int32, Table, makeData, makeVector, tableToIPC } from 'apache-arrow';
-import { Engine, type ScanStats } from '../engine/index.js';
+import { Engine, type ExecuteResult, type ScanStats } from '../engine/index.js';
+import type { ScanSpec } from '../engine/plan.js';
 import type { Progress } from '../engine/scheduler.js';
 import { LEVELS } from '../engine/schema.js';
 import type { Config } from './config/types.js';
@@ -14,6 +15,7 @@ import { buildPlan, type JobPlan } from './analytics/plan.js';
 import { collectResults, type JobResults } from './analytics/results.js';
 import { rate, severityTable, standardTables, type ErrorType } from './analytics/tables.js';
 import { customTables } from './analytics/custom.js';
+import { activityHeatmap, levelsOverTime, responseTimeHistogram, trend } from './analytics/s4.js';
 import { mineTemplates } from './detect/templates/mine.js';
 import type { TemplateSketch } from './detect/templates/sketch.js';
 import type { TemplateSet } from './detect/templates/mine.js';
@@ -43,6 +45,8 @@ export interface Summary {
   response_time_ms: { mean: number; p50: number; p95: number; p99: number } | null;
   health_score: number | null;
   health_status: string | null;
+  /** IMPROVING / STABLE / DEGRADING: the slope of the daily error rate (see jobs/analytics/s4.ts). */
+  trend: string;
   anomalies: number;
   incidents: number;
   alerts: number;
@@ -73,51 +77,82 @@ export function errorTypesOf(results: JobResults, config: Config): { set: Templa
   return { set, types: errorTypes(set) };
 }
 
-/** Run the job described by a validated config. */
-export async function runJob(config: Config, opts: JobOptions = {}): Promise<JobOutcome> {
-  const started = Date.now();
-  const plan: JobPlan = buildPlan(config);
+/** The scan the job runs over: its inputs, format, multi-line rule and partition size. */
+export function scanOf(config: Config): ScanSpec {
+  return {
+    paths: config.input.paths,
+    format: config.input.format,
+    options: toFormatOptions(config.input),
+    multiline: config.input.multiline === false ? false : config.input.multiline.start ? { start: config.input.multiline.start } : true,
+    partitionSize: config.engine.partition_size,
+  };
+}
+
+/** One engine pass of the plan over the job's inputs, on an engine of its own (closed afterwards). */
+export async function executePass(config: Config, plan: JobPlan, opts: JobOptions = {}): Promise<ExecuteResult> {
   const engine = await Engine.start({ workers: config.engine.workers });
-  let res;
   try {
-    res = await engine.execute(
-      {
-        paths: config.input.paths,
-        format: config.input.format,
-        options: toFormatOptions(config.input),
-        multiline: config.input.multiline === false ? false : config.input.multiline.start ? { start: config.input.multiline.start } : true,
-        partitionSize: config.engine.partition_size,
-      },
-      plan.queries,
-      { extensions: plan.extensions, signal: opts.signal, onProgress: opts.onProgress, handleSigint: opts.handleSigint },
-    );
+    return await engine.execute(scanOf(config), plan.queries, {
+      extensions: plan.extensions, signal: opts.signal, onProgress: opts.onProgress, handleSigint: opts.handleSigint,
+    });
   } finally {
     await engine.close();
   }
-  const results = collectResults(plan, res.mergers);
+}
+
+/** What a run reports, built from its merged results. */
+export interface JobOutputs {
+  summary: Summary;
+  results: JobResults;
+  tables: ReportTable[];
+  errorTypes: ErrorType[];
+  /** The mined templates the error types come from (null when mining is off or nothing failed). */
+  templateSet: TemplateSet | null;
+}
+
+/**
+ * The report set of merged results: tables and summary. Shared by the batch job and the
+ * follower (jobs/follow), so whatever runs here (mining, detection) runs in follow mode too.
+ * `startedAt` (ms since the epoch) is when the run began: the summary's rates divide by the time since.
+ */
+export function buildOutputs(config: Config, results: JobResults, stats: ScanStats, startedAt: number): JobOutputs {
   const { set, types } = errorTypesOf(results, config);
+  const trendOf = trend(results);
   const tables = [
     ...standardTables(results, types, config.analytics.top_n),
     ...(set ? [templatesTable(set)] : []),
+    levelsOverTime(results), activityHeatmap(results),
+    responseTimeHistogram(results.latencySketch, results.latency?.p95 ?? null), trendOf.table,
     ...customTables(config, results),
   ];
-  const outDir = path.resolve(config.output.dir);
   const errors = results.minutes.reduce((s, m) => s + m.errors, 0) + nullTimeErrors(results, config);
   const critical = [...results.levels].filter(([l]) => (config.levels.critical as string[]).includes(l)).reduce((s, [, n]) => s + n, 0);
-  const elapsed = Date.now() - started;
+  const elapsedMs = Date.now() - startedAt;
   const summary: Summary = {
-    lines: res.stats.lines, parsed: res.stats.parsed, malformed: res.stats.malformed, blank: res.stats.blank,
-    errors, critical, error_rate: rate(errors, res.stats.parsed),
+    lines: stats.lines, parsed: stats.parsed, malformed: stats.malformed, blank: stats.blank,
+    errors, critical, error_rate: rate(errors, stats.parsed),
     levels: Object.fromEntries(LEVELS.filter((l) => results.levels.has(l)).map((l) => [l, results.levels.get(l)!])),
     first_timestamp: iso(results.firstTimestamp), last_timestamp: iso(results.lastTimestamp),
     response_time_ms: results.latency,
     health_score: null, health_status: null, anomalies: 0, incidents: 0, alerts: 0,
-    input: { files: res.stats.files, bytes: res.stats.bytes },
-    workers: config.engine.workers, partitions: res.stats.partitions,
-    elapsed_ms: elapsed,
-    lines_per_sec: elapsed > 0 ? Math.round((res.stats.lines * 1000) / elapsed) : 0,
-    bytes_per_sec: elapsed > 0 ? Math.round((res.stats.bytes * 1000) / elapsed) : 0,
+    trend: trendOf.verdict,
+    input: { files: stats.files, bytes: stats.bytes },
+    workers: config.engine.workers, partitions: stats.partitions,
+    elapsed_ms: elapsedMs,
+    lines_per_sec: elapsedMs > 0 ? Math.round((stats.lines * 1000) / elapsedMs) : 0,
+    bytes_per_sec: elapsedMs > 0 ? Math.round((stats.bytes * 1000) / elapsedMs) : 0,
   };
+  return { summary, results, tables, errorTypes: types, templateSet: set };
+}
+
+/** Run the job described by a validated config. */
+export async function runJob(config: Config, opts: JobOptions = {}): Promise<JobOutcome> {
+  const started = Date.now();
+  const plan: JobPlan = buildPlan(config);
+  const res = await executePass(config, plan, opts);
+  const results = collectResults(plan, res.mergers);
+  const { summary, tables, errorTypes: types, templateSet: set } = buildOutputs(config, results, res.stats, started);
+  const outDir = path.resolve(config.output.dir);
   await writeOutputs(outDir, config, tables, results, summary, res.stats);
   if (config.output.parsed) await writeParsed(config, outDir, set);
   return { summary, outDir, results, tables, errorTypes: types, stats: res.stats };
@@ -165,7 +200,7 @@ function nullTimeErrors(results: JobResults, config: Config): number {
 }
 
 /** Write the whole report set; each file atomically (temp file, then rename). */
-async function writeOutputs(outDir: string, config: Config, tables: ReportTable[], results: JobResults, summary: Summary, stats: ScanStats): Promise<void> {
+export async function writeOutputs(outDir: string, config: Config, tables: ReportTable[], results: JobResults, summary: Summary, stats: ScanStats): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   await removeStaleTemps(outDir);
   const formats = config.output.formats;

@@ -26,6 +26,10 @@ export interface JobResults {
   ips: KeyedCount[];
   endpoints: KeyedCount[];
   latency: { mean: number; p50: number; p95: number; p99: number } | null;
+  /** The latency sketch over every record (merged from the per-service sketches), null without latencies. */
+  latencySketch: DDSketch | null;
+  /** Exact per-minute latency sums (fsum partials and counts), to re-bucket means by hour or day. */
+  minuteLatencySums: Map<number, { parts: number[]; n: number }>;
   firstTimestamp: number | null;
   lastTimestamp: number | null;
   /** Merged state of the 'templates' aggregation (null when there were no error lines). */
@@ -45,7 +49,7 @@ const str = (v: Scalar): string | null => (v === null ? null : String(v));
  * Latency over all records, merged from the per-service states: sketches and exact sums merge
  * without loss, so this equals one sketch over every row (null-service rows are a group too).
  */
-function overallLatency(service: GroupMerger): JobResults['latency'] {
+function overallLatency(service: GroupMerger): { latency: JobResults['latency']; sketch: DDSketch | null } {
   const sumAgg = getAggregate('mean');
   const qAgg = getAggregate('quantile');
   const spec = { kind: 'quantile', name: 'q' };
@@ -62,9 +66,9 @@ function overallLatency(service: GroupMerger): JobResults['latency'] {
     sketch = sketch === null ? k : qAgg.merge(sketch, k, spec);
   }
   const mean = sum === null ? null : sumAgg.finish(sum, spec);
-  if (mean === null || sketch === null) return null;
+  if (mean === null || sketch === null || (sketch as DDSketch).count === 0) return { latency: null, sketch: null };
   const at = (q: number): number => Number(qAgg.finish(sketch, { ...spec, params: { q } }));
-  return { mean: Number(mean), p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  return { latency: { mean: Number(mean), p50: at(0.5), p95: at(0.95), p99: at(0.99) }, sketch: sketch as DDSketch };
 }
 
 function cloneSum(s: { parts: number[]; n: number }): { parts: number[]; n: number } {
@@ -85,7 +89,9 @@ export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): 
   for (const e of m('evidence').entries()) if (e.keys[0] !== null) evidence.set(num(e.keys[0]!), m('evidence').stateOf(e, 0) as EvidenceRow[]);
   const custom = new Map<string, Scalar[][]>();
   for (const [name, idx] of Object.entries(plan.custom)) custom.set(name, mergers[idx]!.rows());
-  const latency = overallLatency(m('service'));
+  const { latency, sketch: latencySketch } = overallLatency(m('service'));
+  const minuteLatencySums = new Map<number, { parts: number[]; n: number }>();
+  for (const e of m('minute').entries()) if (e.keys[0] !== null) minuteLatencySums.set(num(e.keys[0]!), m('minute').stateOf(e, 2) as { parts: number[]; n: number });
   return {
     levels: new Map(rows('levels').map((r) => [String(r[0]), num(r[1]!)])),
     minutes: minutes.map((r) => ({ minute: num(r[0]!), total: num(r[1]!), errors: num(r[2]!), rtMean: numOrNull(r[3]!), rtP95: numOrNull(r[4]!), ips: num(r[5]!) })),
@@ -100,6 +106,8 @@ export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): 
     ips: rows('ip').map((r) => ({ key: str(r[0]!), total: num(r[1]!), errors: num(r[2]!) })),
     endpoints: rows('endpoint').map((r) => ({ key: str(r[0]!), total: num(r[1]!), errors: num(r[2]!) })),
     latency,
+    latencySketch,
+    minuteLatencySums,
     firstTimestamp: overall ? numOrNull(overall[0]!) : null,
     lastTimestamp: overall ? numOrNull(overall[1]!) : null,
     templates: templatesState,
