@@ -24,6 +24,9 @@ import type { ReportTable } from './report/table.js';
 import { writeFileAtomic, removeStaleTemps } from './report/atomic.js';
 import { writeJsonFile, writeReport } from './report/write.js';
 import './analytics/extensions.js';
+import { detect, type Detection } from './detect/index.js';
+import { anomaliesTable, forestScoresTable, incidentsTable } from './analytics/detection-tables.js';
+import { alertCandidates, createAlerting, horizonOf } from './alerts/index.js';
 
 export interface JobOptions {
   signal?: AbortSignal;
@@ -43,8 +46,8 @@ export interface Summary {
   first_timestamp: string | null;
   last_timestamp: string | null;
   response_time_ms: { mean: number; p50: number; p95: number; p99: number } | null;
-  health_score: number | null;
-  health_status: string | null;
+  health_score: number;
+  health_status: string;
   /** IMPROVING / STABLE / DEGRADING: the slope of the daily error rate (see jobs/analytics/s4.ts). */
   trend: string;
   anomalies: number;
@@ -108,6 +111,8 @@ export interface JobOutputs {
   errorTypes: ErrorType[];
   /** The mined templates the error types come from (null when mining is off or nothing failed). */
   templateSet: TemplateSet | null;
+  /** What the detectors found (anomalies, incidents, health); alerts are raised from it. */
+  detection: Detection;
 }
 
 /**
@@ -117,8 +122,10 @@ export interface JobOutputs {
  */
 export function buildOutputs(config: Config, results: JobResults, stats: ScanStats, startedAt: number): JobOutputs {
   const { set, types } = errorTypesOf(results, config);
+  const detection = detect(results, config.detection, { topAnomalies: 20 });
   const trendOf = trend(results);
   const tables = [
+    anomaliesTable(detection.anomalies), incidentsTable(detection.incidents), forestScoresTable(detection.forestScores),
     ...standardTables(results, types, config.analytics.top_n),
     ...(set ? [templatesTable(set)] : []),
     levelsOverTime(results), activityHeatmap(results),
@@ -134,7 +141,8 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
     levels: Object.fromEntries(LEVELS.filter((l) => results.levels.has(l)).map((l) => [l, results.levels.get(l)!])),
     first_timestamp: iso(results.firstTimestamp), last_timestamp: iso(results.lastTimestamp),
     response_time_ms: results.latency,
-    health_score: null, health_status: null, anomalies: 0, incidents: 0, alerts: 0,
+    health_score: detection.health.score, health_status: detection.health.status,
+    anomalies: detection.anomalies.length, incidents: detection.incidents.length, alerts: 0,
     trend: trendOf.verdict,
     input: { files: stats.files, bytes: stats.bytes },
     workers: config.engine.workers, partitions: stats.partitions,
@@ -142,7 +150,7 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
     lines_per_sec: elapsedMs > 0 ? Math.round((stats.lines * 1000) / elapsedMs) : 0,
     bytes_per_sec: elapsedMs > 0 ? Math.round((stats.bytes * 1000) / elapsedMs) : 0,
   };
-  return { summary, results, tables, errorTypes: types, templateSet: set };
+  return { summary, results, tables, errorTypes: types, templateSet: set, detection };
 }
 
 /** Run the job described by a validated config. */
@@ -151,8 +159,9 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
   const plan: JobPlan = buildPlan(config);
   const res = await executePass(config, plan, opts);
   const results = collectResults(plan, res.mergers);
-  const { summary, tables, errorTypes: types, templateSet: set } = buildOutputs(config, results, res.stats, started);
+  const { summary, tables, errorTypes: types, templateSet: set, detection } = buildOutputs(config, results, res.stats, started);
   const outDir = path.resolve(config.output.dir);
+  summary.alerts = await sendAlerts(config, outDir, results, detection);
   await writeOutputs(outDir, config, tables, results, summary, res.stats);
   if (config.output.parsed) await writeParsed(config, outDir, set);
   return { summary, outDir, results, tables, errorTypes: types, stats: res.stats };
@@ -190,6 +199,17 @@ async function writeParsed(config: Config, outDir: string, set: TemplateSet | nu
   }
   const withIds = table.assign(new Table({ template_id: makeVector(makeData({ type: new Int32(), length: ids.length, data: ids, nullBitmap: valid })) }));
   await writeFileAtomic(path.join(outDir, 'parsed.arrow'), tableToIPC(withIds, 'file'));
+}
+
+/** Batch runs alert once, at the end: thresholds per window, every anomaly and incident. Returns messages sent. */
+async function sendAlerts(config: Config, outDir: string, results: JobResults, detection: Detection): Promise<number> {
+  mkdirSync(outDir, { recursive: true });
+  const manager = createAlerting(config.alerts, outDir, { fresh: true });
+  const candidates = alertCandidates(results, config.alerts, config.levels, { anomalies: detection.anomalies, incidents: detection.incidents });
+  manager.evaluate(candidates, horizonOf(results) ?? Date.now());
+  await manager.close();
+  const s = manager.stats();
+  return s.fired + s.resolved;
 }
 
 /** Errors in records without a timestamp: counted in totals, absent from the time tables. */
