@@ -52,11 +52,23 @@ export class Batch {
     this.msgEnd = new Int32Array(capacity);
     this.line = new Float64Array(capacity);
     this.offset = new Float64Array(capacity);
+    this.clearAll(capacity);
   }
 
   /** Start a new row with every field null; returns its index. A parser that rejects the line calls `discard()`. */
   begin(line: number, offset: number): number {
+    // the null defaults were written in bulk by reset() (or undo a discarded row's writes)
     const i = this.length++;
+    if (this.dirty > i) this.clearRow(i);
+    this.line[i] = line;
+    this.offset[i] = offset;
+    return i;
+  }
+
+  /** Rows [0, dirty) may hold values written since the last bulk clear. */
+  private dirty = 0;
+
+  private clearRow(i: number): void {
     this.timestamp[i] = NaN;
     this.level[i] = UNKNOWN_LEVEL;
     this.service[i] = -1;
@@ -68,15 +80,29 @@ export class Batch {
     this.bytes[i] = NaN;
     this.msgStart[i] = -1;
     this.msgEnd[i] = -1;
-    this.line[i] = line;
-    this.offset[i] = offset;
     if (this.messageText.length > i) this.messageText[i] = undefined;
-    return i;
+  }
+
+  /** Set every column of rows [0, n) to null in bulk (TypedArray.fill is a native loop). */
+  private clearAll(n: number): void {
+    this.timestamp.fill(NaN, 0, n);
+    this.level.fill(UNKNOWN_LEVEL, 0, n);
+    this.service.fill(-1, 0, n);
+    this.ip.fill(-1, 0, n);
+    this.endpoint.fill(-1, 0, n);
+    this.method.fill(-1, 0, n);
+    this.status_code.fill(NaN, 0, n);
+    this.response_time_ms.fill(NaN, 0, n);
+    this.bytes.fill(NaN, 0, n);
+    this.msgStart.fill(-1, 0, n);
+    this.msgEnd.fill(-1, 0, n);
   }
 
   /** Drop the row opened last by `begin`. */
   discard(): void {
     this.length--;
+    // the parser may have written fields before it gave up: the next begin() must clear them
+    this.dirty = Math.max(this.dirty, this.length + 1);
   }
 
   get full(): boolean {
@@ -84,7 +110,9 @@ export class Batch {
   }
 
   reset(): void {
+    this.clearAll(Math.max(this.length, this.dirty));
     this.length = 0;
+    this.dirty = 0;
     this.messageText.length = 0;
   }
 

@@ -77,7 +77,7 @@ class CsvParser implements LineParser {
   /** Multi-line mode: whether the record so far ends inside quotes. */
   private open = false;
 
-  constructor(private readonly fields: Field[], private readonly zone: Zone, delimiter: string) {
+  constructor(private readonly fields: Field[], private readonly zone: Zone, delimiter: string, private readonly messageNeeded = true) {
     this.delim = delimiter.charCodeAt(0);
   }
 
@@ -113,7 +113,9 @@ class CsvParser implements LineParser {
         i = j;
       }
       const f = col < fields.length ? fields[col]! : Field.Skip;
-      if (f !== Field.Skip) {
+      if (f === Field.Message && !this.messageNeeded) {
+        haveMsg = true;
+      } else if (f !== Field.Skip) {
         const text = escaped ? buf.toString('utf8', fs, fe).replace(/""/g, '"') : null;
         switch (f) {
           case Field.Timestamp: {
@@ -175,6 +177,16 @@ export const csvFormat: Format = {
   create(ctx: FormatContext) {
     const delimiter = ctx.options.csv?.delimiter ?? ',';
     const header = splitHeader(ctx.header ?? '', delimiter);
-    return new CsvParser(mapColumns(header, ctx.options, ctx.file), makeZone(ctx.options.timezone), delimiter);
+    const fields = mapColumns(header, ctx.options, ctx.file);
+    // projection: columns no query reads are only stepped over (timestamp and level are always
+    // parsed, so which lines count as malformed never depends on the query)
+    const skip = new Set<Field>();
+    if (ctx.fields) {
+      for (const [name, code] of Object.entries(FIELD_CODE)) {
+        if (code !== Field.Timestamp && code !== Field.Level && code !== Field.Message && !ctx.fields.has(name)) skip.add(code);
+      }
+    }
+    const messageNeeded = !ctx.fields || ctx.fields.has('message');
+    return new CsvParser(fields.map((f) => (skip.has(f) ? Field.Skip : f)), makeZone(ctx.options.timezone), delimiter, messageNeeded);
   },
 };
