@@ -22,6 +22,21 @@ export interface CompiledValue {
 
 const NUMERIC_COLUMNS = new Set(['timestamp', 'status_code', 'response_time_ms', 'bytes', 'offset']);
 
+// one function literal per column: a shared `b[key][i]` would be a megamorphic load in the hot loop
+const NUMERIC_READERS: Record<string, NumFn> = {
+  timestamp: (b, i) => b.timestamp[i]!,
+  status_code: (b, i) => b.status_code[i]!,
+  response_time_ms: (b, i) => b.response_time_ms[i]!,
+  bytes: (b, i) => b.bytes[i]!,
+  offset: (b, i) => b.offset[i]!,
+};
+const DICT_READERS: Record<string, NumFn> = {
+  service: (b, i) => { const c = b.service[i]!; return c < 0 ? NaN : c; },
+  ip: (b, i) => { const c = b.ip[i]!; return c < 0 ? NaN : c; },
+  endpoint: (b, i) => { const c = b.endpoint[i]!; return c < 0 ? NaN : c; },
+  method: (b, i) => { const c = b.method[i]!; return c < 0 ? NaN : c; },
+};
+
 /** Compiles expressions against one task's dictionaries. */
 export class Compiler {
   /** Interned strings produced by string-valued expressions (message, file, ...). */
@@ -33,15 +48,11 @@ export class Compiler {
   value(e: Expr): CompiledValue {
     if (e.op === 'col') {
       const name = e.name;
-      if (NUMERIC_COLUMNS.has(name)) {
-        const key = name as 'timestamp' | 'status_code' | 'response_time_ms' | 'bytes' | 'offset';
-        return { fn: (b, i) => b[key][i]!, decode: nullIfNaN, kind: 'number' };
-      }
+      if (NUMERIC_COLUMNS.has(name)) return { fn: NUMERIC_READERS[name]!, decode: nullIfNaN, kind: 'number' };
       if (name === 'level') return { fn: (b, i) => b.level[i]!, decode: (c) => LEVELS[c] ?? null, kind: 'level' };
       if ((DICT_FIELDS as readonly string[]).includes(name)) {
-        const f = name as DictField;
-        const dict = this.dicts[f];
-        return { fn: (b, i) => { const c = b[f][i]!; return c < 0 ? NaN : c; }, decode: (c) => dict.values[c] ?? null, kind: 'dict' };
+        const dict = this.dicts[name as DictField];
+        return { fn: DICT_READERS[name]!, decode: (c) => dict.values[c] ?? null, kind: 'dict' };
       }
       if (name === 'line') throw new Error("column 'line' (line number in the file) is only known after the merge: select it, do not filter or group by it");
     }
@@ -49,6 +60,9 @@ export class Compiler {
       const inner = this.value(e.expr);
       if (inner.kind !== 'number') throw new Error('bucket() applies to a timestamp or number column');
       const w = e.ms;
+      if (e.expr.op === 'col' && e.expr.name === 'timestamp') {
+        return { fn: (b, i) => Math.floor(b.timestamp[i]! / w) * w, decode: nullIfNaN, kind: 'number' };
+      }
       const f = inner.fn;
       return { fn: (b, i) => Math.floor(f(b, i) / w) * w, decode: nullIfNaN, kind: 'number' };
     }
