@@ -2,8 +2,6 @@
  * Group lookup for tuples of numeric keys (codes, buckets, numbers) in an open-addressing
  * table over Float64Array rows: no string keys and no Map per row on the hot path.
  */
-import type { Batch } from './batch.js';
-import type { NumFn } from './compile.js';
 
 const f64 = new Float64Array(1);
 const i32 = new Int32Array(f64.buffer);
@@ -17,19 +15,15 @@ export class GroupIndex {
   /** The group found last (-1 before the first row). */
   private last = -1;
 
-  constructor(private readonly fns: NumFn[]) {
-    this.keys = new Float64Array(64 * Math.max(1, fns.length));
+  constructor(readonly width: number) {
+    this.keys = new Float64Array(64 * Math.max(1, width));
     this.table = new Int32Array(128).fill(-1);
-    this.scratch = new Float64Array(Math.max(1, fns.length));
+    this.scratch = new Float64Array(Math.max(1, width));
   }
 
-  get width(): number {
-    return this.fns.length;
-  }
-
-  /** The group of row i (created when new). */
-  find(b: Batch, i: number): number {
-    const w = this.fns.length;
+  /** The group of row i, whose key values are vecs[k][i] (created when new). */
+  find(vecs: readonly Float64Array[], i: number): number {
+    const w = this.width;
     if (w === 0) {
       if (this.size === 0) this.size = 1;
       return 0;
@@ -38,7 +32,7 @@ export class GroupIndex {
     // consecutive rows often share their key (same minute, same service): check the last group first
     let same = this.last >= 0;
     for (let k = 0; k < w; k++) {
-      let v = this.fns[k]!(b, i);
+      let v = vecs[k]![i]!;
       if (v !== v) v = NaN; // one NaN for null whatever its bits
       sc[k] = v;
       if (same) {
@@ -83,7 +77,7 @@ export class GroupIndex {
   }
 
   private rehash(): void {
-    const w = this.fns.length;
+    const w = this.width;
     const table = new Int32Array(this.table.length * 2).fill(-1);
     const mask = table.length - 1;
     for (let g = 0; g < this.size; g++) {

@@ -5,7 +5,8 @@
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { readGzipPartition, readPartition, type LineSink, type ReadStats } from '../partitions/lines.js';
 import { Batch, makeDictionaries, type Dictionaries } from './batch.js';
-import { Compiler, type BoolFn, type NumFn } from './compile.js';
+import { Compiler } from './compile.js';
+import { BatchVectors } from './vectors.js';
 import { getFormat } from './formats/registry.js';
 import type { LineParser } from './formats/format.js';
 import { GroupIndex } from './groupindex.js';
@@ -24,71 +25,78 @@ interface CompiledQuery {
   finish(dicts: Dictionaries): QueryPartial;
 }
 
-function compileQuery(q: QuerySpec, compiler: Compiler, Rows: typeof RowCollector | null): CompiledQuery {
-  const filter: BoolFn | null = q.filter ? compiler.bool(q.filter) : null;
+function compileQuery(q: QuerySpec, compiler: Compiler, vectors: BatchVectors, Rows: typeof RowCollector | null): CompiledQuery {
+  const filter = q.filter ? vectors.mask(q.filter) : null;
   if (q.select) {
     const rows = new Rows!(q.select, compiler);
-    let keep = new Uint8Array(0);
     return {
-      run(b) {
-        if (!filter) { rows.add(b, null); return; }
-        if (keep.length < b.length) keep = new Uint8Array(b.capacity);
-        for (let i = 0; i < b.length; i++) keep[i] = filter(b, i) ? 1 : 0;
-        rows.add(b, keep);
-      },
+      run(b) { rows.add(b, filter ? filter(b) : null); },
       finish: (dicts) => ({ kind: 'rows', ipc: rows.toIPC(dicts), rows: rows.rows }),
     };
   }
   const keyValues = q.groupBy.map((g) => compiler.value(g.expr));
-  const index = new GroupIndex(keyValues.map((k) => k.fn));
+  const keyVectors = q.groupBy.map((g) => vectors.numeric(g.expr));
+  const index = new GroupIndex(keyValues.length);
   // one state per slot: aggregations that share a state (p95 and p99 of a column) update it once
   const { owners } = stateSlots(q.aggs);
   const aggs = owners.map((owner) => {
     const spec = q.aggs[owner]!;
     const agg = getAggregate(spec.kind);
-    let input: NumFn | null = null;
+    let input: ((b: Batch) => Float64Array) | null = null;
     let decode: Decoder = (c) => (c === c ? c : null);
     if (agg.input !== 'none' && agg.input !== 'row') {
       if (!spec.input) throw new Error(`aggregation '${spec.name}' (${spec.kind}) needs an input column`);
       const v = compiler.value(spec.input);
       if (agg.input === 'number' && v.kind !== 'number') throw new Error(`aggregation '${spec.name}' (${spec.kind}) needs a numeric input`);
-      input = v.fn;
+      input = vectors.numeric(spec.input);
       decode = v.decode;
     }
     const column = agg.map(spec);
     column.bind?.(decode);
-    return { column, input, where: spec.where ? compiler.bool(spec.where) : null, decode };
+    return { column, input, where: spec.where ? vectors.mask(spec.where) : null, decode };
   });
   const columns: MapColumn[] = aggs.map((a) => a.column);
+  const nAggs = aggs.length;
+  const inputs: (Float64Array | null)[] = new Array(nAggs).fill(null);
+  const wheres: (Uint8Array | null)[] = new Array(nAggs).fill(null);
+  const keys: Float64Array[] = new Array(keyVectors.length);
   let known = 0;
   return {
     run(b) {
       const n = b.length;
-      // inline the group/aggregate loop for performance: closures only, no allocation per row
+      const mask = filter ? filter(b) : null;
+      for (let k = 0; k < keyVectors.length; k++) keys[k] = keyVectors[k]!(b);
+      for (let a = 0; a < nAggs; a++) {
+        const ag = aggs[a]!;
+        inputs[a] = ag.input ? ag.input(b) : null;
+        wheres[a] = ag.where ? ag.where(b) : null;
+      }
+      // inline the group/aggregate loop for performance: typed-array reads, no allocation per row
       for (let i = 0; i < n; i++) {
-        if (filter !== null && !filter(b, i)) continue;
-        const g = index.find(b, i);
+        if (mask !== null && mask[i] === 0) continue;
+        const g = index.find(keys, i);
         if (g >= known) {
           known = index.size;
           for (let a = 0; a < columns.length; a++) columns[a]!.init(known);
         }
-        for (let a = 0; a < aggs.length; a++) {
-          const ag = aggs[a]!;
-          if (ag.where !== null && !ag.where(b, i)) continue;
-          ag.column.update(g, ag.input === null ? 0 : ag.input(b, i), b, i);
+        for (let a = 0; a < nAggs; a++) {
+          const w = wheres[a];
+          if (w !== null && w[i] === 0) continue;
+          const inp = inputs[a];
+          columns[a]!.update(g, inp === null ? 0 : inp[i]!, b, i);
         }
       }
     },
     finish() {
       const groups = index.size;
       const w = index.width;
-      const keys: Scalar[][] = keyValues.map((kv, k) => {
+      const keyCols: Scalar[][] = keyValues.map((kv, k) => {
         const out: Scalar[] = new Array(groups);
         for (let g = 0; g < groups; g++) out[g] = kv.decode(index.keys[g * w + k]!);
         return out;
       });
       for (const c of columns) c.init(groups);
-      return { kind: 'group', groups, keys, aggs: aggs.map((a) => a.column.encode(groups, a.decode)) };
+      return { kind: 'group', groups, keys: keyCols, aggs: aggs.map((a) => a.column.encode(groups, a.decode)) };
     },
   };
 }
@@ -167,7 +175,8 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   const compiler = new Compiler(dicts, part.file);
   // apache-arrow takes ~0.4 s to load: only tasks that output rows pay for it
   const Rows = spec.queries.some((q) => q.select) ? (await import('./arrow.js')).RowCollector : null;
-  const queries = spec.queries.map((q) => compileQuery(q, compiler, Rows));
+  const vectors = new BatchVectors(compiler, batch.capacity);
+  const queries = spec.queries.map((q) => compileQuery(q, compiler, vectors, Rows));
   const startRe = typeof spec.scan.multiline === 'object' ? new RegExp(spec.scan.multiline.start) : null;
   const multiline = Boolean(spec.scan.multiline) || Boolean(format.multilineRecords?.(spec.scan.options));
   const startsRecord = startRe
@@ -181,6 +190,7 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
 
   const runBatch = (): void => {
     if (batch.length === 0) return;
+    vectors.next();
     for (const q of queries) q.run(batch);
     batch.reset();
   };
