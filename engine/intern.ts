@@ -20,8 +20,14 @@ export class Interner {
 
   /** Code of buf[s, e), adding it when new. */
   intern(buf: Uint8Array, s: number, e: number): number {
+    // mix four bytes per multiply: a quarter of the work of byte-wise FNV on IPs and paths
     let h = 0x811c9dc5 | 0;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    let i = s;
+    for (; i + 4 <= e; i += 4) {
+      h = Math.imul(h ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)), 0x01000193);
+      h ^= h >>> 15;
+    }
+    for (; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     const table = this.table;
     const mask = table.length - 1;
     let slot = h & mask;
