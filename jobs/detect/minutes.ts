@@ -1,0 +1,63 @@
+/**
+ * Dense per-minute views of the engine's sparse minute tables: every minute from the first to
+ * the last one with logs gets a slot, so detectors see a minute without logs as zeros rather
+ * than as a gap (a silent service is news, not missing data).
+ */
+import type { JobResults } from '../analytics/results.js';
+import { MINUTE } from './types.js';
+
+/** The minutes covered by the run: [first, first + n * MINUTE). */
+export interface MinuteRange {
+  first: number;
+  n: number;
+}
+
+/** One service's minutes: index i is minute range.first + i * MINUTE. */
+export interface ServiceMinutes {
+  service: string;
+  total: Float64Array;
+  errors: Float64Array;
+  critical: Float64Array;
+  /** Mean latency of the minute; NaN when the minute had no latency (or no logs). */
+  rtMean: Float64Array;
+}
+
+/** First and last minute with logs (null when no record had a timestamp). */
+export function minuteRange(results: Pick<JobResults, 'minutes'>): MinuteRange | null {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const m of results.minutes) {
+    if (m.minute < first) first = m.minute;
+    if (m.minute > last) last = m.minute;
+  }
+  return first === Infinity ? null : { first, n: Math.round((last - first) / MINUTE) + 1 };
+}
+
+/** Slot of a minute in the range, or -1 outside it. */
+export function slot(range: MinuteRange, minute: number): number {
+  const i = Math.round((minute - range.first) / MINUTE);
+  return i >= 0 && i < range.n ? i : -1;
+}
+
+/** Dense minutes of each named service, sorted by name; records without a service are left out. */
+export function serviceMinutes(results: Pick<JobResults, 'minuteServices'>, range: MinuteRange): ServiceMinutes[] {
+  const by = new Map<string, ServiceMinutes>();
+  for (const r of results.minuteServices) {
+    if (r.service === null) continue;
+    const i = slot(range, r.minute);
+    if (i < 0) continue;
+    let s = by.get(r.service);
+    if (!s) {
+      s = {
+        service: r.service, total: new Float64Array(range.n), errors: new Float64Array(range.n),
+        critical: new Float64Array(range.n), rtMean: new Float64Array(range.n).fill(Number.NaN),
+      };
+      by.set(r.service, s);
+    }
+    s.total[i]! += r.total;
+    s.errors[i]! += r.errors;
+    s.critical[i]! += r.critical;
+    if (r.rtMean !== null) s.rtMean[i] = r.rtMean;
+  }
+  return [...by.keys()].sort().map((k) => by.get(k)!);
+}
