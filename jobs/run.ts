@@ -24,7 +24,7 @@ import type { ReportTable } from './report/table.js';
 import { writeFileAtomic, removeStaleTemps } from './report/atomic.js';
 import { writeJsonFile, writeReport } from './report/write.js';
 import './analytics/extensions.js';
-import { detect, type Detection } from './detect/index.js';
+import { detect, type AnomalyRow, type Detection } from './detect/index.js';
 import { anomaliesTable, forestScoresTable, incidentsTable } from './analytics/detection-tables.js';
 import { alertCandidates, createAlerting, horizonOf } from './alerts/index.js';
 
@@ -201,11 +201,21 @@ async function writeParsed(config: Config, outDir: string, set: TemplateSet | nu
   await writeFileAtomic(path.join(outDir, 'parsed.arrow'), tableToIPC(withIds, 'file'));
 }
 
+/**
+ * Which anomalies page a human: every z-score spike, and a forest window only when a z-score
+ * spike corroborates it in the same minute. The forest flags its contamination share of windows
+ * by design (2% of every scope's minutes); those stay in anomalies.csv and the dashboard.
+ */
+export function alertableAnomalies(anomalies: readonly AnomalyRow[]): AnomalyRow[] {
+  const spiked = new Set(anomalies.filter((a) => a.detector === 'zscore').map((a) => a.timestamp));
+  return anomalies.filter((a) => a.detector === 'zscore' || spiked.has(a.timestamp));
+}
+
 /** Batch runs alert once, at the end: thresholds per window, every anomaly and incident. Returns messages sent. */
 async function sendAlerts(config: Config, outDir: string, results: JobResults, detection: Detection): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   const manager = createAlerting(config.alerts, outDir, { fresh: true });
-  const candidates = alertCandidates(results, config.alerts, config.levels, { anomalies: detection.anomalies, incidents: detection.incidents });
+  const candidates = alertCandidates(results, config.alerts, config.levels, { anomalies: alertableAnomalies(detection.anomalies), incidents: detection.incidents });
   manager.evaluate(candidates, horizonOf(results) ?? Date.now());
   await manager.close();
   const s = manager.stats();

@@ -34,7 +34,9 @@ export class LocalExecutor implements Executor {
     const { filename, execArgv } = workerFile();
     this.pool = new Piscina({
       filename,
-      execArgv: [...process.execArgv, ...execArgv],
+      // undefined: the threads inherit this process's options (--cpu-prof profiles them too);
+      // listing them would reject V8 flags that workers do not accept
+      execArgv: execArgv.length > 0 ? execArgv : undefined,
       minThreads: this.concurrency,
       maxThreads: this.concurrency,
       concurrentTasksPerWorker: 1,

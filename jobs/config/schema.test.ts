@@ -38,7 +38,7 @@ describe('defaults', () => {
       analytics: { top_n: 20, custom: [] },
       detection: {
         templates: { enabled: true, similarity: 0.5, depth: 4, new_window: 3_600_000 },
-        zscore: { enabled: true, threshold: 3, per_service: true, mode: 'global', window: 3_600_000 },
+        zscore: { enabled: true, threshold: 3, per_service: true, mode: 'rolling', window: 3_600_000 },
         isolation_forest: { enabled: true, trees: 100, sample_size: 256, contamination: 0.02, seed: 42 },
         rules: DEFAULT_RULES.map((r) => ({ ...r, level: r.level as never, ignore_case: true })),
         incidents: {

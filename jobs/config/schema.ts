@@ -179,7 +179,7 @@ const detectionSchema = strictObject({
       enabled: dflt(bool, true),
       threshold: dflt(num('a number greater than 0', (n) => n > 0), 3),
       per_service: dflt(bool, true),
-      mode: dflt(oneOf(['global', 'rolling', 'robust'] as const), 'global'),
+      mode: dflt(oneOf(['global', 'rolling', 'robust'] as const), 'rolling'),
       window: dflt(duration(), '60m'),
     }),
     {},
