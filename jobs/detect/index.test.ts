@@ -40,7 +40,7 @@ describe('topAnomaliesWithEvidence', () => {
 });
 
 describe('detect', () => {
-  const config = parseConfig('input:\n  paths: [x.log]\n', 't.yaml').detection;
+  const config = parseConfig('input:\n  paths: [x.log]\ndetection:\n  zscore:\n    mode: global\n', 't.yaml').detection;
   // two hours of two services; db fails hard for 10 minutes from minute 60
   const dbErrors = fill(120, 0);
   for (let i = 60; i < 70; i++) dbErrors[i] = 9;
