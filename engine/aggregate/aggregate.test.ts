@@ -3,16 +3,8 @@ import type { AggSpec } from './aggregate.js';
 import { getAggregate } from './registry.js';
 import { fsumAdd, fsumValue } from './fsum.js';
 import { pack, unpack } from '../pack.js';
+import { mulberry32 as rng } from '../random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(xs: T[], r: () => number): T[] {
   const a = xs.slice();

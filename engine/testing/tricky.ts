@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { normalizeLevel, LEVELS } from '../schema.js';
+import { mulberry32 as rng } from '../random.js';
 
 export interface TrickyOptions {
   lines?: number;
@@ -12,16 +13,6 @@ export interface TrickyOptions {
   finalNewline?: boolean;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVICES = ['auth', 'api', 'payment', 'café', '日本語', 'svc\u0000nul'.replace('\u0000', '_')];
 const LEVEL_WORDS = ['INFO', 'info', 'ERROR', 'Warning', 'WARN', 'DEBUG', 'CRITICAL', 'FATAL', 'err', 'E'];

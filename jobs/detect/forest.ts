@@ -35,6 +35,9 @@ import { mean, median, quantile, standardDeviation } from 'simple-statistics';
 import type { JobResults } from '../analytics/results.js';
 import { minuteRange, serviceMinutes, slot, type MinuteRange } from './minutes.js';
 import { ALL_SCOPE, MINUTE, round, type AnomalyRow, type ForestScore } from './types.js';
+import { mulberry32 } from '../../engine/random.js';
+
+export { mulberry32 };
 
 /** Forest settings (DetectionConfig.isolation_forest without the switch). */
 export interface ForestOptions {
@@ -60,17 +63,6 @@ export interface FeatureSet {
   raw: number[][];
 }
 
-/** mulberry32: a small, fast seeded generator of floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Average path length of an unsuccessful search in a BST of n nodes (Liu et al.): the depth normaliser. */
 export function averagePathLength(n: number): number {

@@ -11,6 +11,10 @@ import { groupingAccuracy } from './accuracy.js';
 import { DRAIN_PUBLISHED, type LoghubSet, loadLoghub, loghubDir, loghubSets } from './loghub.js';
 import { DEFAULT_MINE_OPTIONS, type MineOptions, type TemplateSet, mineTemplates } from './mine.js';
 import { TemplateSketch } from './sketch.js';
+import { mulberry32 } from '../../../engine/random.js';
+
+/** Small seeded PRNG (mulberry32), so the random splits are the same on every run. */
+export const rng = mulberry32;
 
 export { groupingAccuracy };
 
@@ -22,17 +26,6 @@ export function mineSet(set: LoghubSet, options: MineOptions = {}): { ids: numbe
   return { ids: keys.map((k) => templates.assignKey(k)), templates };
 }
 
-/** Small seeded PRNG (mulberry32), so the random splits are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Mines a set the parallel way: each line goes to one of `chunks` random partitions,
