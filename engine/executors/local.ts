@@ -41,7 +41,7 @@ export class LocalExecutor implements Executor {
       maxThreads: this.concurrency,
       concurrentTasksPerWorker: 1,
       idleTimeout: 60_000,
-      resourceLimits: opts.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb } : undefined,
+      resourceLimits: { maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb ?? 256, maxYoungGenerationSizeMb: 8 },
     });
   }
 
