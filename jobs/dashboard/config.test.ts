@@ -1,0 +1,43 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/index.js';
+import { dashboardFromConfig } from './config.js';
+import { writeFixture } from './testing/fixture.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'logframe-dash-config-'));
+  await writeFixture(join(dir, 'out'), { minutes: 60, seed: 71 });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function config(enabled: boolean): Promise<ReturnType<typeof loadConfig>> {
+  const file = join(dir, `pipeline-${enabled}.yaml`);
+  await writeFile(file, `input: {paths: [x.log]}\noutput: {dir: ${JSON.stringify(join(dir, 'out'))}}\ndashboard: {enabled: ${enabled}, host: 127.0.0.1, port: 8501}\n`);
+  return loadConfig(file);
+}
+
+describe('dashboard.enabled in the job config', () => {
+  it('starts nothing when disabled', async () => {
+    expect(await dashboardFromConfig(await config(false))).toBeNull();
+  });
+
+  it('serves the config\'s output folder on its host when enabled', async () => {
+    const c = await config(true);
+    const dash = await dashboardFromConfig({ ...c, dashboard: { ...c.dashboard, port: 0 } });
+    try {
+      expect(dash).not.toBeNull();
+      expect(dash!.outDir).toBe(join(dir, 'out'));
+      expect(dash!.host).toBe('127.0.0.1');
+      expect((await fetch(`${dash!.url}reports/summary.json`)).status).toBe(200);
+    } finally {
+      await dash?.close();
+    }
+  });
+});

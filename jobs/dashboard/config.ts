@@ -1,0 +1,12 @@
+/**
+ * The job's hook: with `dashboard.enabled: true` a follow run serves the dashboard of its own
+ * output folder while it rewrites the reports.
+ */
+import type { Config } from '../config/types.js';
+import { startDashboard, type Dashboard } from './server.js';
+
+/** Start the dashboard described by a validated job config, or resolve null when `dashboard.enabled` is false. */
+export async function dashboardFromConfig(config: Config, log?: (line: string) => void): Promise<Dashboard | null> {
+  if (!config.dashboard.enabled) return null;
+  return startDashboard({ outDir: config.output.dir, host: config.dashboard.host, port: config.dashboard.port, log });
+}

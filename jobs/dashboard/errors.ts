@@ -1,0 +1,29 @@
+/**
+ * Every error the dashboard and report commands raise, made in one place: each says what
+ * failed, where, and what to do.
+ */
+
+/** The page's static files were not found beside the module (source run) or in the source tree (dist run). */
+export function staticFilesMissing(tried: string[]): Error {
+  return new Error(`dashboard: cannot find the page's static files (index.html); looked in ${tried.join(', ')}. Run from a logframe checkout, or rebuild with npm run build`);
+}
+
+/** A vendor script (echarts / apache-arrow browser build) is not installed. */
+export function vendorMissing(name: string, path: string): Error {
+  return new Error(`dashboard: ${name} browser build not found at ${path}; run npm install (or npm ci) in the project folder`);
+}
+
+/** The port is taken. */
+export function portInUse(host: string, port: number): Error {
+  return new Error(`dashboard: ${host}:${port} is already in use; pick another with --port (0 picks a free one) or stop the other server`);
+}
+
+/** A bad command-line value. */
+export function badOption(flag: string, value: string, want: string): Error {
+  return new Error(`${flag} ${JSON.stringify(value)} is not valid; expected ${want}`);
+}
+
+/** The output folder holds no report yet. */
+export function noReports(dir: string): Error {
+  return new Error(`report: ${dir} has no summary.json; run the job first (npm run job -- config/pipeline.yaml) or pass --out DIR`);
+}
