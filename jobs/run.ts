@@ -15,7 +15,7 @@ import { buildPlan, type JobPlan } from './analytics/plan.js';
 import { collectResults, type JobResults } from './analytics/results.js';
 import { rate, severityTable, standardTables, type ErrorType } from './analytics/tables.js';
 import { customTables } from './analytics/custom.js';
-import { activityHeatmap, levelsOverTime, responseTimeHistogram, trend } from './analytics/s4.js';
+import { activityHeatmap, levelsOverTime, minuteLevelServiceTable, responseTimeHistogram, trend } from './analytics/s4.js';
 import { mineTemplates } from './detect/templates/mine.js';
 import type { TemplateSketch } from './detect/templates/sketch.js';
 import type { TemplateSet } from './detect/templates/mine.js';
@@ -128,7 +128,7 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
     anomaliesTable(detection.anomalies), incidentsTable(detection.incidents), forestScoresTable(detection.forestScores),
     ...standardTables(results, types, config.analytics.top_n),
     ...(set ? [templatesTable(set)] : []),
-    levelsOverTime(results), activityHeatmap(results),
+    levelsOverTime(results), activityHeatmap(results), minuteLevelServiceTable(results),
     responseTimeHistogram(results.latencySketch, results.latency?.p95 ?? null), trendOf.table,
     ...customTables(config, results),
   ];

@@ -14,7 +14,7 @@ const MINUTE: NamedExpr = { name: 'minute', expr: { op: 'bucket', expr: col('tim
 const RT = col('response_time_ms');
 
 /** Names of the standard queries, in plan order. */
-export const STANDARD = ['levels', 'minuteLevel', 'minuteService', 'minute', 'service', 'ip', 'endpoint', 'overall', 'templates', 'evidence'] as const;
+export const STANDARD = ['levels', 'minuteLevelService', 'minute', 'service', 'ip', 'endpoint', 'overall', 'templates', 'evidence'] as const;
 export type StandardQuery = (typeof STANDARD)[number];
 
 export interface JobPlan {
@@ -25,6 +25,8 @@ export interface JobPlan {
   custom: Record<string, number>;
   /** Modules the workers load: the job's own aggregations (evidence, templates). */
   extensions: string[];
+  /** The level sets the plan counts as errors and as critical. */
+  levels: { error: readonly string[]; critical: readonly string[] };
 }
 
 /** level IN (levels) */
@@ -44,10 +46,11 @@ export function buildPlan(config: Config): JobPlan {
   const hasStatus: Expr = { op: 'not', arg: { op: 'isNull', arg: col('status_code') } };
   const q: Record<StandardQuery, QuerySpec> = {
     levels: { groupBy: [{ name: 'level', expr: col('level') }], aggs: [count('count')] },
-    minuteLevel: { groupBy: [MINUTE, { name: 'level', expr: col('level') }], aggs: [count('count')] },
-    minuteService: {
-      groupBy: [MINUTE, { name: 'service', expr: col('service') }],
-      aggs: [count('total'), count('errors', isError), count('critical', isCritical), { kind: 'mean', name: 'rt_mean', input: RT }],
+    // one grouping serves minute x level, minute x service (derived on the reduce side) and the
+    // dashboard's filters (csv/minute_level_service.csv)
+    minuteLevelService: {
+      groupBy: [MINUTE, { name: 'level', expr: col('level') }, { name: 'service', expr: col('service') }],
+      aggs: [count('count'), { kind: 'mean', name: 'rt_mean', input: RT }, count('ok_count', ok), count('status_count', hasStatus)],
     },
     minute: {
       groupBy: [MINUTE],
@@ -94,7 +97,7 @@ export function buildPlan(config: Config): JobPlan {
   }
   // the module beside this one: .ts when running from source (tsx, vitest), .js when compiled
   const ext = new URL(import.meta.url.endsWith('.ts') ? './extensions.ts' : './extensions.js', import.meta.url).href;
-  return { queries, index, custom, extensions: [ext] };
+  return { queries, index, custom, extensions: [ext], levels: { error: config.levels.error, critical: config.levels.critical } };
 }
 
 function groupKey(k: GroupKey): NamedExpr {

@@ -4,6 +4,7 @@
  */
 import { DDSketch } from '@datadog/sketches-js';
 import { getAggregate } from '../../engine/aggregate/registry.js';
+import { fsumMerge, fsumValue } from '../../engine/aggregate/fsum.js';
 import type { GroupMerger } from '../../engine/merge.js';
 import type { Scalar } from '../../engine/expr.js';
 import type { JobPlan, StandardQuery } from './plan.js';
@@ -22,6 +23,8 @@ export interface JobResults {
   minutes: MinuteRow[];
   minuteLevels: { minute: number; level: string; count: number }[];
   minuteServices: MinuteServiceRow[];
+  /** Every non-empty minute x level x service cell (the dashboard filters on it). */
+  minuteLevelService: MinuteLevelServiceRow[];
   services: ServiceRow[];
   ips: KeyedCount[];
   endpoints: KeyedCount[];
@@ -75,6 +78,48 @@ function cloneSum(s: { parts: number[]; n: number }): { parts: number[]; n: numb
   return { parts: [...s.parts], n: s.n };
 }
 
+/** One cell of the minute x level x service grouping. */
+export interface MinuteLevelServiceRow {
+  minute: number; level: string; service: string | null; count: number; rtSum: number; rtCount: number; okCount: number; statusCount: number;
+}
+
+/** Minute x level and minute x service, summed exactly from the minute x level x service cells. */
+function fromMinuteLevelService(merger: GroupMerger, levels: JobPlan['levels']): {
+  cells: MinuteLevelServiceRow[]; minuteLevels: JobResults['minuteLevels']; minuteServices: MinuteServiceRow[];
+} {
+  const errors = new Set(levels.error);
+  const critical = new Set(levels.critical);
+  const cells: MinuteLevelServiceRow[] = [];
+  const byMinuteLevel = new Map<string, { minute: number; level: string; count: number }>();
+  const byMinuteService = new Map<string, { row: MinuteServiceRow; sum: { parts: number[]; n: number } }>();
+  for (const e of merger.entries()) {
+    if (e.keys[0] === null) continue;
+    const minute = num(e.keys[0]!);
+    const level = String(e.keys[1]);
+    const service = str(e.keys[2]!);
+    const n = merger.stateOf(e, 0) as number;
+    const sum = merger.stateOf(e, 1) as { parts: number[]; n: number };
+    cells.push({ minute, level, service, count: n, rtSum: fsumValue(sum.parts), rtCount: sum.n, okCount: merger.stateOf(e, 2) as number, statusCount: merger.stateOf(e, 3) as number });
+    const ml = `${minute}|${level}`;
+    const a = byMinuteLevel.get(ml);
+    if (a) a.count += n; else byMinuteLevel.set(ml, { minute, level, count: n });
+    const ms = `${minute}|${service}`;
+    let b = byMinuteService.get(ms);
+    if (!b) byMinuteService.set(ms, (b = { row: { minute, service, total: 0, errors: 0, critical: 0, rtMean: null }, sum: { parts: [], n: 0 } }));
+    b.row.total += n;
+    if (errors.has(level)) b.row.errors += n;
+    if (critical.has(level)) b.row.critical += n;
+    fsumMerge(b.sum.parts, sum.parts);
+    b.sum.n += sum.n;
+  }
+  const byKey = <T extends { minute: number }>(x: T, y: T, k: (t: T) => string): number => x.minute - y.minute || (k(x) < k(y) ? -1 : k(x) > k(y) ? 1 : 0);
+  const minuteServices = [...byMinuteService.values()].map(({ row, sum }) => ({ ...row, rtMean: sum.n > 0 ? fsumValue(sum.parts) / sum.n : null }));
+  minuteServices.sort((x, y) => byKey(x, y, (t) => t.service ?? '\uffff'));
+  const minuteLevels = [...byMinuteLevel.values()].sort((x, y) => byKey(x, y, (t) => t.level));
+  cells.sort((x, y) => x.minute - y.minute || (x.level < y.level ? -1 : x.level > y.level ? 1 : 0) || ((x.service ?? '\uffff') < (y.service ?? '\uffff') ? -1 : (x.service ?? '\uffff') > (y.service ?? '\uffff') ? 1 : 0));
+  return { cells, minuteLevels, minuteServices };
+}
+
 /** Collect the merged results of a run of `plan`. */
 export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): JobResults {
   const m = (k: StandardQuery): GroupMerger => mergers[plan.index[k]]!;
@@ -90,15 +135,15 @@ export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): 
   const custom = new Map<string, Scalar[][]>();
   for (const [name, idx] of Object.entries(plan.custom)) custom.set(name, mergers[idx]!.rows());
   const { latency, sketch: latencySketch } = overallLatency(m('service'));
+  const derived = fromMinuteLevelService(m('minuteLevelService'), plan.levels);
   const minuteLatencySums = new Map<number, { parts: number[]; n: number }>();
   for (const e of m('minute').entries()) if (e.keys[0] !== null) minuteLatencySums.set(num(e.keys[0]!), m('minute').stateOf(e, 2) as { parts: number[]; n: number });
   return {
     levels: new Map(rows('levels').map((r) => [String(r[0]), num(r[1]!)])),
     minutes: minutes.map((r) => ({ minute: num(r[0]!), total: num(r[1]!), errors: num(r[2]!), rtMean: numOrNull(r[3]!), rtP95: numOrNull(r[4]!), ips: num(r[5]!) })),
-    minuteLevels: rows('minuteLevel').filter((r) => r[0] !== null).map((r) => ({ minute: num(r[0]!), level: String(r[1]), count: num(r[2]!) })),
-    minuteServices: rows('minuteService').filter((r) => r[0] !== null).map((r) => ({
-      minute: num(r[0]!), service: str(r[1]!), total: num(r[2]!), errors: num(r[3]!), critical: num(r[4]!), rtMean: numOrNull(r[5]!),
-    })),
+    minuteLevels: derived.minuteLevels,
+    minuteServices: derived.minuteServices,
+    minuteLevelService: derived.cells,
     services: rows('service').map((r) => ({
       service: str(r[0]!), total: num(r[1]!), errors: num(r[2]!), rtMean: numOrNull(r[3]!), rtP95: numOrNull(r[4]!), rtP99: numOrNull(r[5]!),
       withStatus: num(r[6]!), okStatus: num(r[7]!),

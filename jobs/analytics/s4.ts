@@ -127,3 +127,16 @@ export function verdictOf(points: [number, number][]): { verdict: TrendVerdict; 
   const rel = mean > 0 ? m / mean : 0;
   return { verdict: rel > 0.1 ? 'DEGRADING' : rel < -0.1 ? 'IMPROVING' : 'STABLE', slopePerDay: m };
 }
+
+/** csv/minute_level_service.csv: every non-empty minute x level x service cell (the dashboard's filters read it). */
+export function minuteLevelServiceTable(results: JobResults): ReportTable {
+  return {
+    name: 'minute_level_service',
+    columns: [
+      { name: 'minute', type: 'timestamp' }, { name: 'level', type: 'string' }, { name: 'service', type: 'string' },
+      { name: 'count', type: 'int' }, { name: 'rt_sum', type: 'float' }, { name: 'rt_count', type: 'int' },
+      { name: 'ok_count', type: 'int' }, { name: 'status_count', type: 'int' },
+    ],
+    rows: results.minuteLevelService.map((c) => [c.minute, c.level, c.service, c.count, c.rtSum, c.rtCount, c.okCount, c.statusCount]),
+  };
+}

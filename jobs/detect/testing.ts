@@ -38,6 +38,7 @@ export function resultsFromServices(
     minutes,
     minuteLevels: [],
     minuteServices,
+    minuteLevelService: [],
     services: Object.entries(services).map(([service, s]) => ({
       service, total: s.total.reduce((a, b) => a + b, 0), errors: s.errors.reduce((a, b) => a + b, 0),
       rtMean: null, rtP95: s.p95 ?? null, rtP99: null, withStatus: 0, okStatus: 0,
