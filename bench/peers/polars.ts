@@ -38,7 +38,7 @@ function readParsed(pl: Polars, file: string, format: PeerFormat): DataFrame {
     const line = pl.col('column_1');
     const head = line.str.slice(24, 30);
     return pl
-      .scanCSV(file, { hasHeader: false, sep: '\x01', quoteChar: '', inferSchemaLength: 0 })
+      .scanCSV(file, { hasHeader: false, sep: '\x01', quoteChar: '\x02', inferSchemaLength: 0 })
       .select(
         line.str.slice(0, 23).str.strptime(pl.Datetime('ms'), '%Y-%m-%d %H:%M:%S,%3f').cast(pl.Int64).alias('ms'),
         head.str.extract('^(\\S+)', 1).alias('level'),
