@@ -41,7 +41,6 @@ function count(name: string, where?: Expr): AggSpec {
 /** Build the job's plan from the validated config. */
 export function buildPlan(config: Config): JobPlan {
   const isError = levelIn(config.levels.error);
-  const isCritical = levelIn(config.levels.critical);
   const ok: Expr = { op: 'cmp', cmp: '<', left: col('status_code'), right: { op: 'lit', value: 400 } };
   const hasStatus: Expr = { op: 'not', arg: { op: 'isNull', arg: col('status_code') } };
   const q: Record<StandardQuery, QuerySpec> = {
