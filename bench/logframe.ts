@@ -1,19 +1,12 @@
 /** logframe's side of the whole-run benchmark: the five standard aggregations in one pass. */
 import { Engine, col, count } from '../engine/index.js';
 
-export interface EngineTables {
-  byLevel: Map<string, number>;
-  errorsByHour: Map<string, number>;
-  errorsByService: Map<string, number>;
-  errorsByIp: Map<string, number>;
-  errorsByMinute: Map<string, number>;
-}
+import type { PeerResult, PeerTables } from './peers/types.js';
 
-export interface BenchRun {
-  name: string;
-  seconds: number;
-  tables: EngineTables;
-}
+/** The five tables every engine in the benchmark computes (the peers' shape). */
+export type EngineTables = PeerTables;
+/** One engine's timed run. */
+export type BenchRun = PeerResult;
 
 const ERRORS = ['ERROR', 'CRITICAL', 'FATAL'];
 

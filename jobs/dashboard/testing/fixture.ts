@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../../report/atomic.js';
 import { errorsOrder, sortRows, timeOrder } from '../../report/sort.js';
 import type { ReportColumn, ReportTable } from '../../report/table.js';
 import { writeJsonFile, writeReport } from '../../report/write.js';
+import { mulberry32 as rng } from '../../../engine/random.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -142,17 +143,6 @@ const BURSTS: { at: number; len: number; services: string[]; p: number }[] = [
   { at: 2210, len: 20, services: ['search'], p: 0.3 },
 ];
 
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function poisson(rand: () => number, lambda: number): number {
   const l = Math.exp(-lambda);
