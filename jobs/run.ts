@@ -25,7 +25,7 @@ import { writeFileAtomic, removeStaleTemps } from './report/atomic.js';
 import { writeJsonFile, writeReport } from './report/write.js';
 import './analytics/extensions.js';
 import { detect, type AnomalyRow, type Detection } from './detect/index.js';
-import { anomaliesTable, forestScoresTable, incidentsTable } from './analytics/detection-tables.js';
+import { anomaliesTable, forestScoresTable, incidentsTable, newErrorTypes, newErrorTypesTable, topAnomaliesTable } from './analytics/detection-tables.js';
 import { alertCandidates, createAlerting, horizonOf } from './alerts/index.js';
 
 export interface JobOptions {
@@ -50,6 +50,8 @@ export interface Summary {
   health_status: string;
   /** IMPROVING / STABLE / DEGRADING: the slope of the daily error rate (see jobs/analytics/s4.ts). */
   trend: string;
+  /** Error types first seen within detection.templates.new_window of the end of the data. */
+  new_error_types: number;
   anomalies: number;
   incidents: number;
   alerts: number;
@@ -123,9 +125,11 @@ export interface JobOutputs {
 export function buildOutputs(config: Config, results: JobResults, stats: ScanStats, startedAt: number): JobOutputs {
   const { set, types } = errorTypesOf(results, config);
   const detection = detect(results, config.detection, { topAnomalies: 20 });
+  const newTypes = newErrorTypes(types, results.lastTimestamp, config.detection.templates.new_window);
   const trendOf = trend(results);
   const tables = [
     anomaliesTable(detection.anomalies), incidentsTable(detection.incidents), forestScoresTable(detection.forestScores),
+    topAnomaliesTable(detection.topAnomalies), newErrorTypesTable(newTypes),
     ...standardTables(results, types, config.analytics.top_n),
     ...(set ? [templatesTable(set)] : []),
     levelsOverTime(results), activityHeatmap(results), minuteLevelServiceTable(results),
@@ -144,6 +148,7 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
     health_score: detection.health.score, health_status: detection.health.status,
     anomalies: detection.anomalies.length, incidents: detection.incidents.length, alerts: 0,
     trend: trendOf.verdict,
+    new_error_types: newTypes.length,
     input: { files: stats.files, bytes: stats.bytes },
     workers: config.engine.workers, partitions: stats.partitions,
     elapsed_ms: elapsedMs,

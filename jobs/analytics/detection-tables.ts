@@ -1,5 +1,7 @@
 /** Report tables of the detectors' rows: anomalies.csv, incidents.csv and the forest's per-window scores. */
 import type { AnomalyRow, ForestScore, IncidentRow } from '../detect/types.js';
+import type { AnomalyEvidence } from '../detect/index.js';
+import type { ErrorType } from './tables.js';
 import type { ReportTable } from '../report/table.js';
 
 /** csv/anomalies.csv: timestamp,scope,detector,value,score,threshold,details (by time). */
@@ -32,5 +34,44 @@ export function forestScoresTable(rows: readonly ForestScore[]): ReportTable {
     name: 'anomaly_scores',
     columns: [{ name: 'minute', type: 'timestamp' }, { name: 'scope', type: 'string' }, { name: 'score', type: 'float' }],
     rows: rows.map((s) => [s.minute, s.scope, s.score]),
+  };
+}
+
+/**
+ * csv/top_anomalies.csv: the most anomalous minutes, each with the rows that flagged it and up
+ * to `detection.evidence.per_minute` example error lines from that minute (what to read first).
+ */
+export function topAnomaliesTable(top: readonly AnomalyEvidence[]): ReportTable {
+  const rows: unknown[][] = [];
+  top.forEach((t, rank) => {
+    const why = t.anomalies.map((a) => `${a.detector}:${a.scope} ${a.score}>${a.threshold}`).join('; ');
+    if (t.examples.length === 0) rows.push([rank + 1, t.minute, why, null, null, null, null]);
+    for (const e of t.examples) rows.push([rank + 1, t.minute, why, e.timestamp, e.level, e.service, e.message]);
+  });
+  return {
+    name: 'top_anomalies',
+    columns: [
+      { name: 'rank', type: 'int' }, { name: 'minute', type: 'timestamp' }, { name: 'flagged_by', type: 'string' },
+      { name: 'line_time', type: 'timestamp' }, { name: 'level', type: 'string' }, { name: 'service', type: 'string' }, { name: 'message', type: 'string' },
+    ],
+    rows,
+  };
+}
+
+/** Error types first seen within `window` ms of the end of the data (new in the last window). */
+export function newErrorTypes(types: readonly ErrorType[], last: number | null, window: number): ErrorType[] {
+  if (last === null) return [];
+  return types.filter((t) => t.firstSeen !== null && t.firstSeen >= last - window);
+}
+
+/** csv/new_error_types.csv: the error types first seen in the last `new_window`. */
+export function newErrorTypesTable(types: readonly ErrorType[]): ReportTable {
+  return {
+    name: 'new_error_types',
+    columns: [
+      { name: 'type_id', type: 'int' }, { name: 'template', type: 'string' }, { name: 'errors', type: 'int' },
+      { name: 'first_seen', type: 'timestamp' }, { name: 'example', type: 'string' },
+    ],
+    rows: types.map((t) => [t.id, t.template, t.count, t.firstSeen, t.example]),
   };
 }
