@@ -66,6 +66,18 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`logframe: cannot read config: ${(err as Error).message}\n`);
     return 2;
   }
+  if (config.input.follow) {
+    // follow mode runs until SIGINT/SIGTERM; loaded on demand so batch runs do not pay for it
+    const { followJob } = await import('./follow/follower.js');
+    const { CheckpointError } = await import('./follow/checkpoint.js');
+    try {
+      await followJob(config, { quiet: v.quiet });
+      return 0;
+    } catch (err) {
+      process.stderr.write(`logframe: follow failed: ${(err as Error).message}\n`);
+      return err instanceof CheckpointError ? 2 : 1;
+    }
+  }
   const bar = !v.quiet && !v.json && process.stderr.isTTY ? progressBar() : null;
   try {
     const outcome = await runJob(config, { onProgress: bar?.update, handleSigint: true });

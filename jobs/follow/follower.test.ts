@@ -1,0 +1,86 @@
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/index.js';
+import type { Config } from '../config/types.js';
+import { runJob, type JobOutputs } from '../run.js';
+import { generateRecords } from '../generate/generate.js';
+import { makeFormatter } from '../generate/formats.js';
+import { CheckpointError } from './checkpoint.js';
+import { Follower } from './follower.js';
+
+function config(dir: string, input: string, out: string, extra = ''): Config {
+  return parseConfig([
+    'engine:', '  workers: 1', 'input:', `  paths: [${JSON.stringify(path.join(dir, input))}]`, '  follow: true', extra,
+    'output:', `  dir: ${JSON.stringify(path.join(dir, out))}`, '  formats: [csv]', '  refresh: 100ms',
+    'alerts:', '  channels: {console: false}', '',
+  ].join('\n'), 'test.yaml');
+}
+
+function generated(n: number, seed: number): string[] {
+  const fmt = makeFormatter('text', seed);
+  return [...generateRecords({ lines: n, seed, days: 0.02 })].map((r) => fmt.line(r));
+}
+
+const summary = (dir: string, out: string): { lines: number; parsed: number; malformed: number } =>
+  JSON.parse(readFileSync(path.join(dir, out, 'summary.json'), 'utf8')) as { lines: number; parsed: number; malformed: number };
+
+describe('the follower', () => {
+  it('holds the last multi-line record back until the next starts, or until the file is quiet', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'logframe-follow-ml-'));
+    const file = path.join(dir, 'app.log');
+    const recs = generated(200, 5);
+    // every tenth record carries a stack trace
+    const text = (from: number, to: number): string => recs.slice(from, to).map((l, i) => ((from + i) % 10 === 0 ? `${l}\n    at f (a.js:1)\n    at g (b.js:2)` : l)).join('\n') + '\n';
+    writeFileSync(file, text(0, 100));
+    const extra = "  multiline: {start: '^\\d{4}-'}";
+    const f = await Follower.start(config(dir, 'app.log', 'out', extra), { multilineFlushMs: 400, watch: false, log: () => {} });
+    // the 100th record may still grow (a stack trace can follow): held back
+    expect((await f.cycle()).lines).toBe(99);
+    appendFileSync(file, text(100, 200));
+    expect((await f.cycle()).lines).toBe(100);
+    await new Promise((r) => setTimeout(r, 500));
+    // quiet for longer than multilineFlushMs: the last record goes in
+    expect((await f.cycle()).lines).toBe(1);
+    await f.stop();
+    await runJob(config(dir, 'app.log', 'batch', extra));
+    expect(summary(dir, 'out').parsed).toBe(200);
+    expect(readFileSync(path.join(dir, 'out/csv/errors_by_minute.csv'), 'utf8')).toBe(readFileSync(path.join(dir, 'batch/csv/errors_by_minute.csv'), 'utf8'));
+    expect(readFileSync(path.join(dir, 'out/csv/errors_by_type.csv'), 'utf8')).toBe(readFileSync(path.join(dir, 'batch/csv/errors_by_type.csv'), 'utf8'));
+  });
+
+  it('renames the example lines of a rotated file, as a batch run over the renamed files names them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'logframe-follow-ev-'));
+    const file = path.join(dir, 'app.log');
+    const recs = generated(3000, 9);
+    writeFileSync(file, recs.slice(0, 2000).join('\n') + '\n');
+    let last: JobOutputs | null = null;
+    const log: string[] = [];
+    const f = await Follower.start(config(dir, 'app.log*', 'out'), { watch: false, log: (l) => log.push(l), onRefresh: (o) => { last = o; } });
+    await f.cycle();
+    renameSync(file, `${file}.1`);
+    // the new file's lines fall in the same minutes as the old one's last lines
+    writeFileSync(file, recs.slice(2000).join('\n') + '\n');
+    await f.cycle();
+    await f.stop();
+    const batch = await runJob(config(dir, 'app.log*', 'batch'));
+    const evidence = (m: Map<number, unknown[]>): string => JSON.stringify([...m].sort((a, b) => a[0] - b[0]));
+    expect(last).not.toBeNull();
+    const follow = (last as unknown as JobOutputs).results.evidence;
+    expect(evidence(follow)).toBe(evidence(batch.results.evidence));
+    expect(evidence(follow)).toContain('app.log.1');
+    expect(log.join('\n')).toContain('app.log was renamed to');
+  });
+
+  it('refuses a checkpoint written for other queries', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'logframe-follow-ck-'));
+    writeFileSync(path.join(dir, 'app.log'), generated(50, 1).join('\n') + '\n');
+    const f = await Follower.start(config(dir, 'app.log', 'out'), { watch: false, log: () => {} });
+    await f.cycle();
+    await f.stop();
+    const other = config(dir, 'app.log', 'out', '  timezone: Europe/Paris');
+    await expect(Follower.start(other, { watch: false })).rejects.toThrow(CheckpointError);
+    await expect(Follower.start(other, { watch: false })).rejects.toThrow(/written for other inputs or reports/);
+  });
+});

@@ -1,0 +1,528 @@
+/**
+ * Follow mode: after the initial scan, keep reading the inputs as they grow. Each poll turns the
+ * new complete lines of every file into partitions on ONE long-lived engine, folds their partials
+ * into the plan's running mergers, evaluates the alert rules, and saves the checkpoint (offsets +
+ * aggregates + alert state, one atomic file). Reports are rebuilt with the batch job's own
+ * functions every output.refresh. See README.md for the guarantees and the rotation cases.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { Engine, type ScanStats } from '../../engine/index.js';
+import { GroupMerger } from '../../engine/merge.js';
+import type { QuerySpec, ScanSpec, TaskResult } from '../../engine/plan.js';
+import type { Partition } from '../../partitions/plan.js';
+import { effectivePartitionSize } from '../../partitions/plan.js';
+import { getFormat } from '../../engine/formats/registry.js';
+import type { Config } from '../config/types.js';
+import { buildPlan, type JobPlan } from '../analytics/plan.js';
+import { collectResults, type JobResults } from '../analytics/results.js';
+import { buildOutputs, scanOf, writeOutputs, type JobOutputs } from '../run.js';
+import { alertCandidates, createAlerting, horizonOf, type AlertingOptions, type AlertManager } from '../alerts/index.js';
+import { detect, type Detection } from '../detect/index.js';
+import type { Dashboard } from '../dashboard/index.js';
+import { CheckpointError, encodeCheckpoint, loadCheckpoint, planHash, saveCheckpointText, type Checkpoint, type Sample, type Totals } from './checkpoint.js';
+import { relabelEvidence, relabelPartials, relabelSamples, sampleOrder } from './relabel.js';
+import { FileTracker, type ReadRange, type TrackedFile } from './tracker.js';
+import { readAt } from './files.js';
+
+/** Follow-mode knobs beyond the config (defaults in parentheses). */
+export interface FollowOptions {
+  /** Interval between polls of the inputs, ms (200). */
+  pollMs?: number;
+  /** A held-back multi-line record is processed once its file has been quiet this long, ms (5000). */
+  multilineFlushMs?: number;
+  /** A file renamed out of the globs or deleted is closed after this long without growth, ms (5000). */
+  closeInactiveMs?: number;
+  /** Wake up early when the inputs' directories change (fs.watch), instead of only polling (true). */
+  watch?: boolean;
+  /** Notable events: rotations, truncations, errors (default stderr). */
+  log?: (line: string) => void;
+  /** After every report refresh, with what was written (the dashboard's data). */
+  onRefresh?: (outputs: JobOutputs) => void;
+  /** After every poll that read bytes. */
+  onCycle?: (info: CycleInfo) => void;
+  /** Alert wiring beyond the config (tests inject channels and clocks). */
+  alerting?: AlertingOptions;
+}
+
+/** What one poll did. */
+export interface CycleInfo {
+  /** Bytes folded in. */
+  bytes: number;
+  lines: number;
+  /** Wall time of the poll, ms. */
+  ms: number;
+  /** Alerts sent by this poll. */
+  alerts: number;
+}
+
+const MINUTE = 60_000;
+/** Shortest pause between two polls, ms. */
+const MIN_GAP_MS = 20;
+/** Most malformed-line samples kept (as the batch job keeps). */
+const SAMPLE_LIMIT = 100;
+
+/** Swallows partials: the follower folds them itself once it knows the range they came from is valid. */
+class Deferred extends GroupMerger {
+  override add(): void {}
+}
+
+/** Follows the job's inputs; one instance per output directory. */
+export class Follower {
+  private readonly plan: JobPlan;
+  private readonly scan: ScanSpec;
+  private readonly hash: string;
+  private readonly tracker: FileTracker;
+  private readonly log: (line: string) => void;
+  private readonly outDir: string;
+  private readonly checkpointFile: string;
+  private mergers: (GroupMerger | null)[];
+  /** Empty mergers, one per query (what alertResults shows for the tables it leaves out). */
+  private readonly empty: (GroupMerger | null)[];
+  private totals: Totals = { lines: 0, parsed: 0, malformed: 0, blank: 0, bytes: 0, partitions: 0, retries: 0, alerts: 0 };
+  private samples: Sample[] = [];
+  private readonly startedAt = Date.now();
+  /** Data changed since the reports were last written. */
+  private dirty = true;
+  private lastRefresh = 0;
+  private detection: Detection | null = null;
+  /** Newest minute seen: when it moves on, the minute before is closed and the detectors run again. */
+  private openMinute = Number.NEGATIVE_INFINITY;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  /** The inputs changed since the current poll began. */
+  private woken = false;
+  private watchers: FSWatcher[] = [];
+  private readonly pollMs: number;
+  private running: Promise<void> | null = null;
+  private stopped: Promise<void> | null = null;
+  /** The report set being written, if any. */
+  private writing: Promise<void> | null = null;
+  /** The checkpoint being written, if any. */
+  private saving: Promise<void> | null = null;
+  /** State changed since the last snapshot. */
+  private unsaved = false;
+  /** performance.now() before which no snapshot is taken (see save()). */
+  private nextSnapshot = 0;
+
+  private constructor(
+    private readonly config: Config,
+    private readonly engine: Engine,
+    private readonly alerts: AlertManager,
+    private readonly opts: FollowOptions,
+  ) {
+    this.plan = buildPlan(config);
+    this.scan = scanOf(config);
+    this.hash = planHash(this.scan, this.plan.queries);
+    this.log = opts.log ?? ((line) => process.stderr.write(`logframe follow: ${line}\n`));
+    this.outDir = path.resolve(config.output.dir);
+    this.checkpointFile = config.input.checkpoint ?? path.join(this.outDir, 'checkpoint.json');
+    this.pollMs = opts.pollMs ?? 200;
+    this.mergers = this.plan.queries.map((q) => (q.select ? null : new GroupMerger(q)));
+    this.empty = this.plan.queries.map((q) => (q.select ? null : new GroupMerger(q)));
+    const format = getFormat(this.scan.format);
+    const multiline = Boolean(this.scan.multiline) || Boolean(format.multilineRecords?.(this.scan.options));
+    this.tracker = new FileTracker({
+      patterns: config.input.paths,
+      recordStart: multiline ? recordStartOf(this.scan) : null,
+      multilineFlushMs: opts.multilineFlushMs ?? 5_000,
+      closeInactiveMs: opts.closeInactiveMs ?? 5_000,
+      // every CSV file begins with the same header line: it alone cannot tell two files apart
+      minFingerprintLines: format.needsHeader ? 2 : 1,
+      log: this.log,
+    });
+  }
+
+  /** Start following: the engine's workers, the alert channels, and the checkpoint if there is one. */
+  static async start(config: Config, opts: FollowOptions = {}): Promise<Follower> {
+    const engine = await Engine.start({ workers: config.engine.workers });
+    const alerts = createAlerting(config.alerts, path.resolve(config.output.dir), { ...opts.alerting, fresh: false });
+    const f = new Follower(config, engine, alerts, opts);
+    try {
+      f.resume();
+    } catch (err) {
+      await alerts.close();
+      await engine.close();
+      throw err;
+    }
+    return f;
+  }
+
+  /** The checkpoint in use. */
+  get checkpointPath(): string {
+    return this.checkpointFile;
+  }
+
+  /** Read what is there, then keep following until stop(). */
+  run(): Promise<void> {
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  /** Finish the current poll, read what is complete, write the reports and the checkpoint, release everything. */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stopping = true;
+    this.poke();
+    await this.running;
+    for (const w of this.watchers) w.close();
+    try {
+      // one last poll: lines completed since are not left for the next start to find
+      await this.cycle();
+      await this.writing;
+      if (this.dirty) this.refresh();
+      await this.writing;
+      await this.saving;
+      if (this.unsaved) this.save(true);
+      await this.saving;
+    } finally {
+      await this.alerts.close();
+      await this.engine.close();
+      this.tracker.close();
+    }
+  }
+
+  /** One poll: read what grew, fold it in, alert, checkpoint; refresh the reports when due. Exposed for tests. */
+  async cycle(): Promise<CycleInfo> {
+    const t0 = performance.now();
+    const poll = await this.tracker.poll();
+    if (poll.changed) this.unsaved = true;
+    if (poll.relabels.size > 0) this.relabel(poll.relabels);
+    const read = poll.ranges.length > 0 ? await this.process(poll.ranges) : { bytes: 0, lines: 0 };
+    let sent = 0;
+    if (read.bytes > 0) {
+      this.dirty = true;
+      sent = this.evaluateAlerts();
+    }
+    if (read.bytes > 0) this.unsaved = true;
+    // the snapshot is encoded now, between polls, so offsets and aggregates are of one moment
+    if (this.unsaved) this.save();
+    const due = Date.now() - this.lastRefresh >= this.config.output.refresh;
+    if (this.dirty && (due || this.lastRefresh === 0)) this.refresh();
+    return { ...read, ms: performance.now() - t0, alerts: sent };
+  }
+
+  private async loop(): Promise<void> {
+    if (this.opts.watch !== false) this.watchInputs();
+    while (!this.stopping) {
+      const t0 = Date.now();
+      this.woken = false;
+      try {
+        const info = await this.cycle();
+        if (info.bytes > 0) this.opts.onCycle?.(info);
+      } catch (err) {
+        // a failed poll changes nothing (partials are folded only after a whole pass): try again next time
+        this.log(`poll failed, retrying: ${(err as Error).stack ?? String(err)}`);
+      }
+      // a short pause even when woken: a writer flushing every millisecond must not make polls back to back
+      await new Promise((r) => setTimeout(r, MIN_GAP_MS));
+      const wait = this.pollMs - (Date.now() - t0);
+      // a change seen during the poll is not lost: poll again at once
+      if (wait > 0 && !this.woken && !this.stopping) await this.sleep(wait);
+    }
+  }
+
+  /** A hint that the inputs changed: poll now, or right after the current poll. */
+  private poke(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  /** fs.watch the inputs' folders as a hint to poll now (polling stays the source of truth: watches miss events across rotation). */
+  private watchInputs(): void {
+    const dirs = new Set(this.config.input.paths.map((p) => staticDir(p)));
+    for (const dir of dirs) {
+      try {
+        const w = watch(dir, { persistent: false }, () => this.poke());
+        w.on('error', () => w.close());
+        this.watchers.push(w);
+      } catch {
+        // no such folder yet, or no inotify watches left: polling alone still works
+      }
+    }
+  }
+
+  /** Take over the checkpoint: offsets, aggregates, samples, alert state. */
+  private resume(): void {
+    const ck = loadCheckpoint(this.checkpointFile);
+    if (!ck) return;
+    if (ck.plan !== this.hash) {
+      throw new CheckpointError(`${this.checkpointFile} was written for other inputs or reports (the format or a query changed): `
+        + 'its aggregates cannot be continued. Move it away to start over from the beginning of the files.');
+    }
+    if (ck.mergers.length !== this.plan.queries.length) throw new CheckpointError(`${this.checkpointFile}: ${ck.mergers.length} aggregates for ${this.plan.queries.length} queries`);
+    this.mergers = this.plan.queries.map((q: QuerySpec, k) => (q.select ? null : GroupMerger.restore(q, ck.mergers[k] ?? [])));
+    this.tracker.restore(ck.files);
+    this.totals = { ...ck.totals };
+    this.samples = ck.samples;
+    if (ck.alerts !== null && ck.alerts !== undefined) {
+      try {
+        this.alerts.fromJSON(ck.alerts);
+      } catch (err) {
+        this.log(`ignoring the checkpoint's alert state (${(err as Error).message}): some alerts may repeat`);
+      }
+    }
+    const read = ck.files.reduce((s, f) => s + f.offset, 0);
+    this.log(`resuming from ${this.checkpointFile} (saved ${ck.savedAt}): ${ck.files.length} file(s), ${read} bytes already read`);
+  }
+
+  /** Run the ranges as partitions on the engine; fold the partials of each range that is still valid. */
+  private async process(ranges: ReadRange[]): Promise<{ bytes: number; lines: number }> {
+    const splittable = getFormat(this.scan.format).splittable?.(this.scan.options) ?? true;
+    const target = effectivePartitionSize(
+      ranges.map((r) => ({ file: r.readPath, size: r.end - r.start, gzip: false })),
+      { partitionSize: this.scan.partitionSize, workers: this.engine.executor.concurrency },
+    );
+    const parts: Partition[] = [];
+    const partsOf = new Map<ReadRange, Partition[]>();
+    for (const r of ranges) {
+      // the batch job's cutting rule; every cut is exact (a partition owns the lines starting in it)
+      const n = splittable ? Math.max(1, Math.ceil((r.end - r.start) / target)) : 1;
+      const mine: Partition[] = [];
+      for (let k = 0; k < n; k++) {
+        const start = r.start + Math.floor(((r.end - r.start) * k) / n);
+        const end = r.start + Math.floor(((r.end - r.start) * (k + 1)) / n);
+        const p: Partition = { index: parts.length, file: r.readPath, start, end, gzip: false, part: k };
+        parts.push(p);
+        mine.push(p);
+      }
+      partsOf.set(r, mine);
+    }
+    const results = new Map<number, TaskResult>();
+    const res = await this.engine.execute(this.scan, this.plan.queries, {
+      partitions: parts,
+      mergers: this.plan.queries.map((q) => (q.select ? null : new Deferred(q))),
+      extensions: this.plan.extensions,
+      onTaskResult: (r) => results.set(r.partition, r),
+    });
+    this.totals.retries += res.stats.retries;
+    let bytes = 0;
+    let lines = 0;
+    for (const r of ranges) {
+      const f = r.file;
+      if (!this.tracker.stillValid(r)) {
+        // rotated or truncated during the pass: its partials may hold other bytes; the next poll plans it again
+        this.log(`${f.path} changed while being read (rotation or truncation): reading that range again`);
+        continue;
+      }
+      let physical = 0;
+      for (const p of partsOf.get(r)!) {
+        const t = results.get(p.index)!;
+        if (r.readPath !== f.path) relabelPartials(t.queries, r.readPath, f.path, this.plan.index.evidence);
+        t.queries.forEach((q, k) => { if (q.kind === 'group') this.mergers[k]!.add(q); });
+        this.totals.lines += t.lines;
+        this.totals.parsed += t.parsed;
+        this.totals.malformed += t.malformed;
+        this.totals.blank += t.blank;
+        this.totals.partitions++;
+        for (const s of t.malformedSamples) {
+          this.samples.push({ file: f.path, line: f.lines + physical + s.line + 1, offset: s.offset, reason: s.reason, text: s.text });
+        }
+        physical += t.physicalLines;
+        lines += t.lines;
+      }
+      bytes += r.end - r.start;
+      this.totals.bytes += r.end - r.start;
+      this.tracker.commit(r, physical);
+    }
+    // the first samples in file order, as the batch job keeps them
+    this.samples.sort(sampleOrder);
+    if (this.samples.length > SAMPLE_LIMIT) this.samples.length = SAMPLE_LIMIT;
+    return { bytes, lines };
+  }
+
+  private relabel(names: ReadonlyMap<string, string>): void {
+    relabelEvidence(this.mergers[this.plan.index.evidence]!, names);
+    relabelSamples(this.samples, names);
+    this.dirty = true;
+  }
+
+  /** The merged results now (the batch job's collectResults over the running mergers). */
+  private results(): JobResults {
+    return collectResults(this.plan, this.mergers);
+  }
+
+  /**
+   * The results the alert rules and detectors read, at every poll: the same, minus the tables
+   * they never look at (per IP, per endpoint, custom), whose rows grow with the traffic's variety
+   * and would make every poll slower as the hours go by.
+   */
+  private alertResults(): JobResults {
+    const skip = new Set([this.plan.index.ip, this.plan.index.endpoint, ...Object.values(this.plan.custom)]);
+    return collectResults(this.plan, this.mergers.map((m, k) => (skip.has(k) ? this.empty[k]! : m)));
+  }
+
+  /**
+   * Threshold rules on every poll (a count that crossed cannot uncross, so the open minute alerts
+   * at once); the detectors when a minute closes, on the closed minutes only.
+   */
+  private evaluateAlerts(): number {
+    const results = this.alertResults();
+    const last = results.lastTimestamp;
+    const minute = last === null ? Number.NEGATIVE_INFINITY : Math.floor(last / MINUTE) * MINUTE;
+    if (minute > this.openMinute || this.detection === null) {
+      this.openMinute = Math.max(this.openMinute, minute);
+      this.detection = detect(results, this.config.detection);
+    }
+    const closed = (t: number): boolean => t < this.openMinute;
+    const anomalies = this.detection.anomalies.filter((a) => closed(a.timestamp));
+    const incidents = this.detection.incidents.filter((i) => closed(Number(i.start)));
+    const candidates = alertCandidates(results, this.config.alerts, this.config.levels, { anomalies, incidents });
+    // data time, as the batch job: an episode resolves when later lines show it gone, not because lines stopped coming
+    const sent = this.alerts.evaluate(candidates, horizonOf(results) ?? Date.now()).length;
+    this.totals.alerts += sent;
+    return sent;
+  }
+
+  /**
+   * Rebuild the reports with the batch job's functions now, and write them (every file atomically)
+   * in the background: the writes are mostly fsync waits, and polls go on meanwhile.
+   */
+  private refresh(): void {
+    if (this.writing) return; // the last set is still being written: the next poll tries again
+    const results = this.results();
+    const stats = this.stats();
+    const outputs = buildOutputs(this.config, results, stats, this.startedAt);
+    outputs.summary.alerts = this.totals.alerts;
+    this.dirty = false;
+    this.lastRefresh = Date.now();
+    this.writing = writeOutputs(this.outDir, this.config, outputs.tables, results, outputs.summary, stats)
+      .then(() => this.opts.onRefresh?.(outputs))
+      .catch((err: unknown) => {
+        this.dirty = true;
+        this.log(`writing the reports failed, retrying at the next refresh: ${(err as Error).message}`);
+      })
+      .finally(() => { this.writing = null; });
+  }
+
+  /** Totals so far in the engine's ScanStats shape (what the summary and malformed.log read). */
+  private stats(): ScanStats {
+    const t = this.totals;
+    return {
+      files: this.tracker.tracked.filter((f) => !f.detached).length, bytes: t.bytes, partitions: t.partitions,
+      lines: t.lines, parsed: t.parsed, malformed: t.malformed, blank: t.blank, elapsedMs: Date.now() - this.startedAt,
+      retries: t.retries, malformedSamples: this.samples.map((s) => ({ file: s.file, line: s.line, offset: s.offset, reason: s.reason, text: s.text })),
+    };
+  }
+
+  /**
+   * Snapshot offsets, aggregates, samples and alert state now, and replace the checkpoint with it
+   * (one file, atomically) in the background. While a write is in flight, or when snapshots are
+   * taking more than a tenth of the time, the snapshot waits for a later poll: saving less often
+   * never breaks exactly-once, it only means more to read again after a crash.
+   */
+  private save(force = false): void {
+    if (this.saving) return;
+    // a snapshot costs time in proportion to the state: at most a tenth of the time goes to them
+    if (!force && performance.now() < this.nextSnapshot) return;
+    const t0 = performance.now();
+    const text = encodeCheckpoint(this.snapshot());
+    this.nextSnapshot = performance.now() + 9 * (performance.now() - t0);
+    this.unsaved = false;
+    this.saving = saveCheckpointText(this.checkpointFile, text)
+      .catch((err: unknown) => {
+        this.unsaved = true;
+        this.log(`saving the checkpoint failed, retrying: ${(err as Error).message}`);
+      })
+      .finally(() => { this.saving = null; });
+  }
+
+  private snapshot(): Checkpoint {
+    return {
+      version: 1,
+      plan: this.hash,
+      savedAt: new Date().toISOString(),
+      files: this.tracker.save(),
+      totals: { ...this.totals },
+      samples: this.samples,
+      mergers: this.mergers.map((m) => m?.save() ?? null),
+      alerts: this.alerts.toJSON(),
+    };
+  }
+}
+
+/** The folder a path or glob watches: everything before its first glob character. */
+function staticDir(pattern: string): string {
+  const abs = path.resolve(pattern);
+  const parts = abs.split(path.sep);
+  const i = parts.findIndex((p) => /[*?[\]{}!()]/.test(p));
+  return i < 0 ? path.dirname(abs) : parts.slice(0, i).join(path.sep) || path.sep;
+}
+
+/** Multi-line mode: the test for a line that starts a record (the config's regex, else the format's own). */
+function recordStartOf(scan: ScanSpec): (file: TrackedFile) => (line: Buffer) => boolean {
+  if (typeof scan.multiline === 'object') {
+    const re = new RegExp(scan.multiline.start);
+    return () => (line) => re.test(line.toString('utf8'));
+  }
+  const format = getFormat(scan.format);
+  return (file) => {
+    const parser = format.create({ file: file.path, options: scan.options, header: format.needsHeader ? headerOf(file) : undefined });
+    return (line) => parser.startsRecord(line, 0, line.length);
+  };
+}
+
+/** The first line of a tracked file (CSV header), read through its descriptor. */
+function headerOf(file: TrackedFile): string {
+  const head = file.fd === null ? file.fp.head : readAt(file.fd, 0, 64 * 1024);
+  const nl = head.indexOf(10);
+  const line = nl >= 0 ? head.subarray(0, nl) : head;
+  return line.toString('utf8').replace(/\r$/, '').replace(/^\uFEFF/, '');
+}
+
+/**
+ * Run the follower for `config` until SIGINT or SIGTERM, then stop cleanly (a second signal exits
+ * at once). With `dashboard.enabled` the dashboard serves the output folder meanwhile: it watches
+ * the reports the follower rewrites.
+ */
+export async function followJob(config: Config, opts: FollowOptions & { quiet?: boolean } = {}): Promise<void> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`logframe follow: ${line}\n`));
+  const follower = await Follower.start(config, opts);
+  let dashboard: Dashboard | null = null;
+  try {
+    // loaded only when wanted: the server and its page cost start-up time
+    if (config.dashboard.enabled) dashboard = await (await import('../dashboard/index.js')).dashboardFromConfig(config, log);
+  } catch (err) {
+    await follower.stop();
+    throw err;
+  }
+  if (dashboard && !opts.quiet) log(`dashboard at ${dashboard.url}`);
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (++signals > 1) process.exit(130);
+    if (!opts.quiet) log(`${sig}: finishing the current poll, writing reports and checkpoint`);
+    void follower.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  if (!opts.quiet) {
+    log(`following ${config.input.paths.join(', ')}; reports in ${path.resolve(config.output.dir)} every ${config.output.refresh / 1000} s; `
+      + `checkpoint ${follower.checkpointPath}; Ctrl-C to stop`);
+  }
+  try {
+    await follower.run();
+    await follower.stop();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await dashboard?.close();
+  }
+}
