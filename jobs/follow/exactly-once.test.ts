@@ -14,22 +14,14 @@ import { parseConfig } from '../config/index.js';
 import { runJob } from '../run.js';
 import { generateRecords } from '../generate/generate.js';
 import { makeFormatter } from '../generate/formats.js';
+import { mulberry32 } from '../../engine/random.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'jobs/cli.ts');
 const LINES = 30_000;
 
-/** A small seeded PRNG (mulberry32): a failing run can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG: a failing run can be replayed from its seed. */
+const rng = mulberry32;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
