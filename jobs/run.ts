@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Int32, Table, makeData, makeVector, tableToIPC } from 'apache-arrow';
-import { Engine, type ExecuteResult, type ScanStats } from '../engine/index.js';
+import { Engine, LazyFrame, type ExecuteResult, type ScanStats } from '../engine/index.js';
 import type { ScanSpec } from '../engine/plan.js';
 import type { Progress } from '../engine/scheduler.js';
 import { LEVELS } from '../engine/schema.js';
@@ -136,8 +136,9 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
     responseTimeHistogram(results.latencySketch, results.latency?.p95 ?? null), trendOf.table,
     ...customTables(config, results),
   ];
-  const errors = results.minutes.reduce((s, m) => s + m.errors, 0) + nullTimeErrors(results, config);
-  const critical = [...results.levels].filter(([l]) => (config.levels.critical as string[]).includes(l)).reduce((s, [, n]) => s + n, 0);
+  // from the level counts: records without a timestamp count here though the time tables omit them
+  const errors = linesAt(results, config.levels.error);
+  const critical = linesAt(results, config.levels.critical);
   const elapsedMs = Date.now() - startedAt;
   const summary: Summary = {
     lines: stats.lines, parsed: stats.parsed, malformed: stats.malformed, blank: stats.blank,
@@ -182,11 +183,7 @@ async function writeParsed(config: Config, outDir: string, set: TemplateSet | nu
   const engine = await Engine.start({ workers: config.engine.workers });
   let table;
   try {
-    const logs = engine.scan(config.input.paths, {
-      ...toFormatOptions(config.input), format: config.input.format, partitionSize: config.engine.partition_size,
-      multiline: config.input.multiline === false ? false : config.input.multiline.start ? { start: config.input.multiline.start } : true,
-    });
-    table = await logs.select(...PARSED_COLUMNS).collect();
+    table = await new LazyFrame(engine, scanOf(config)).select(...PARSED_COLUMNS).collect();
   } finally {
     await engine.close();
   }
@@ -227,11 +224,9 @@ async function sendAlerts(config: Config, outDir: string, results: JobResults, d
   return s.fired + s.resolved;
 }
 
-/** Errors in records without a timestamp: counted in totals, absent from the time tables. */
-function nullTimeErrors(results: JobResults, config: Config): number {
-  const all = [...results.levels].filter(([l]) => (config.levels.error as string[]).includes(l)).reduce((s, [, n]) => s + n, 0);
-  const timed = results.minutes.reduce((s, m) => s + m.errors, 0);
-  return all - timed;
+/** Records at any of these levels. */
+function linesAt(results: JobResults, levels: readonly string[]): number {
+  return levels.reduce((s, l) => s + (results.levels.get(l) ?? 0), 0);
 }
 
 /** Write the whole report set; each file atomically (temp file, then rename). */
