@@ -25,7 +25,7 @@ import { writeFileAtomic, removeStaleTemps } from './report/atomic.js';
 import { writeJsonFile, writeReport } from './report/write.js';
 import './analytics/extensions.js';
 import { detect, type AnomalyRow, type Detection } from './detect/index.js';
-import { anomaliesTable, forestScoresTable, incidentsTable, newErrorTypes, newErrorTypesTable, topAnomaliesTable } from './analytics/detection-tables.js';
+import { anomaliesTable, forestScoresTable, incidentsTable, newErrorTypes, newErrorTypesTable } from './analytics/detection-tables.js';
 import { alertCandidates, createAlerting, horizonOf } from './alerts/index.js';
 
 export interface JobOptions {
@@ -129,7 +129,7 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
   const trendOf = trend(results);
   const tables = [
     anomaliesTable(detection.anomalies), incidentsTable(detection.incidents), forestScoresTable(detection.forestScores),
-    topAnomaliesTable(detection.topAnomalies), newErrorTypesTable(newTypes),
+    newErrorTypesTable(newTypes),
     ...standardTables(results, types, config.analytics.top_n),
     ...(set ? [templatesTable(set)] : []),
     levelsOverTime(results), activityHeatmap(results), minuteLevelServiceTable(results),

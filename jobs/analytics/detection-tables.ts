@@ -1,6 +1,5 @@
 /** Report tables of the detectors' rows: anomalies.csv, incidents.csv and the forest's per-window scores. */
 import type { AnomalyRow, ForestScore, IncidentRow } from '../detect/types.js';
-import type { AnomalyEvidence } from '../detect/index.js';
 import type { ErrorType } from './tables.js';
 import type { ReportTable } from '../report/table.js';
 
@@ -34,27 +33,6 @@ export function forestScoresTable(rows: readonly ForestScore[]): ReportTable {
     name: 'anomaly_scores',
     columns: [{ name: 'minute', type: 'timestamp' }, { name: 'scope', type: 'string' }, { name: 'score', type: 'float' }],
     rows: rows.map((s) => [s.minute, s.scope, s.score]),
-  };
-}
-
-/**
- * csv/top_anomalies.csv: the most anomalous minutes, each with the rows that flagged it and up
- * to `detection.evidence.per_minute` example error lines from that minute (what to read first).
- */
-export function topAnomaliesTable(top: readonly AnomalyEvidence[]): ReportTable {
-  const rows: unknown[][] = [];
-  top.forEach((t, rank) => {
-    const why = t.anomalies.map((a) => `${a.detector}:${a.scope} ${a.score}>${a.threshold}`).join('; ');
-    if (t.examples.length === 0) rows.push([rank + 1, t.minute, why, null, null, null, null]);
-    for (const e of t.examples) rows.push([rank + 1, t.minute, why, e.timestamp, e.level, e.service, e.message]);
-  });
-  return {
-    name: 'top_anomalies',
-    columns: [
-      { name: 'rank', type: 'int' }, { name: 'minute', type: 'timestamp' }, { name: 'flagged_by', type: 'string' },
-      { name: 'line_time', type: 'timestamp' }, { name: 'level', type: 'string' }, { name: 'service', type: 'string' }, { name: 'message', type: 'string' },
-    ],
-    rows,
   };
 }
 
