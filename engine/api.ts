@@ -66,7 +66,8 @@ export interface ScanStats {
 }
 
 export interface ExecuteResult {
-  tables: ResultTable[];
+  /** One table per query, built on first read (callers that only want merged states never pay for it). */
+  readonly tables: ResultTable[];
   /** Group mergers by query (null for row queries), for callers that want merged states. */
   mergers: (GroupMerger | null)[];
   stats: ScanStats;
@@ -337,13 +338,14 @@ export class Engine {
         stats.malformedSamples.push({ ...s, file: p.file, line: lineBase.get(p.index)! + s.line + 1 });
       }
     }
-    const tables = queries.map((q, k) => {
+    const build = (): ResultTable[] => queries.map((q, k) => {
       if (!q.select) return asResult(mergers[k]!.toTable());
       const rowsOfQuery = collectRowsFor(k, queries, rowParts);
       return asResult(mergeRows(rowsOfQuery.sort((a, b) => a.partition - b.partition).map((r) => ({ partial: r.partial, lineBase: lineBase.get(r.partition)! }))));
     });
     stats.elapsedMs = Date.now() - started;
-    return { tables, mergers, stats };
+    let tables: ResultTable[] | null = null;
+    return { get tables() { return (tables ??= build()); }, mergers, stats };
   }
 
   /** Stop the workers. */

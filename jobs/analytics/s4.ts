@@ -128,10 +128,15 @@ export function verdictOf(points: [number, number][]): { verdict: TrendVerdict; 
   return { verdict: rel > 0.1 ? 'DEGRADING' : rel < -0.1 ? 'IMPROVING' : 'STABLE', slopePerDay: m };
 }
 
-/** csv/minute_level_service.csv: every non-empty minute x level x service cell (the dashboard's filters read it). */
+/**
+ * arrow/minute_level_service.arrow: every non-empty minute x level x service cell, the data behind
+ * the dashboard's filters. Arrow only: it has ~100k rows on a two-day log, and as CSV and JSON it
+ * cost more to write than every other report together, for no reader.
+ */
 export function minuteLevelServiceTable(results: JobResults): ReportTable {
   return {
     name: 'minute_level_service',
+    only: ['arrow'],
     columns: [
       { name: 'minute', type: 'timestamp' }, { name: 'level', type: 'string' }, { name: 'service', type: 'string' },
       { name: 'count', type: 'int' }, { name: 'rt_sum', type: 'float' }, { name: 'rt_count', type: 'int' },

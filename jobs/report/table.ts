@@ -18,6 +18,11 @@ export interface ReportTable {
   name: string;
   columns: ReportColumn[];
   rows: unknown[][];
+  /**
+   * The only formats this table is written in (default: every format asked for). Bulky tables
+   * that only a program reads (the dashboard's filter cube) are written as Arrow alone.
+   */
+  only?: readonly ('csv' | 'json' | 'arrow')[];
 }
 
 /** Build a table from objects, one per row, taking each column from the key of the same name (missing → null). */

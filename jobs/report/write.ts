@@ -33,6 +33,7 @@ export async function writeReport(
   const jsonName = opts.jsonName === undefined ? name : fileName(opts.jsonName.replace(/\.json$/, ''));
   const written: string[] = [];
   for (const format of new Set(formats)) {
+    if (table.only && !table.only.includes(format)) continue;
     let path: string;
     switch (format) {
       case 'csv':
