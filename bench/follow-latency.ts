@@ -21,12 +21,16 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Producer, type IncidentStart, type WriteInfo } from '../jobs/produce/producer.js';
 import type { ServiceName } from '../jobs/generate/catalog.js';
+import { clearlyAbove } from '../jobs/alerts/fast.js';
 
 const MINUTE = 60_000;
+/** The follower's alerts.fast_window (the default config's) and the buckets it is counted in. */
+const FAST_WINDOW = 1_000;
+const FAST_BUCKET = 100;
 const SERVICES: ServiceName[] = ['payment', 'inventory', 'user-service', 'auth'];
 const ERROR_LEVELS = new Set(['ERROR', 'CRITICAL', 'FATAL']);
 
-interface AlertSeen { time: number; rule: string; scope: string; status: string; seenAt: number }
+interface AlertSeen { time: number; rule: string; scope: string; status: string; seenAt: number; fast: boolean }
 
 const { values } = parseArgs({
   options: {
@@ -74,8 +78,9 @@ const tail = setInterval(() => {
   alertsPos += Buffer.byteLength(text.slice(0, upTo));
   const now = Date.now();
   for (const line of text.slice(0, upTo).split('\n').filter(Boolean)) {
-    const a = JSON.parse(line) as { time: string; rule: string; scope: string; status: string };
-    alerts.push({ time: Date.parse(a.time), rule: a.rule, scope: a.scope, status: a.status, seenAt: now });
+    const a = JSON.parse(line) as { time: string; rule: string; scope: string; status: string; message: string };
+    // the fast window's error_rate says "in the 1 s to ..."; the minute rule "in the 1m window from ..."
+    alerts.push({ time: Date.parse(a.time), rule: a.rule, scope: a.scope, status: a.status, seenAt: now, fast: / in the \d+ s to /.test(a.message) });
   }
 }, 5);
 
@@ -140,9 +145,14 @@ function writtenAt(offset: number): number {
   return writes[lo]!.at;
 }
 
-/** The line that first made error_rate > 0.1 (with >= 20 lines) true for `service` in the window from `win`. */
-function crossingLine(service: string, win: number, until: number): number | null {
-  const first = writes.findIndex((w) => w.at >= win);
+/**
+ * The line that first made the alert's rule true for `service`: error_rate > 0.1 (with >= 20 lines)
+ * in the minute from `a.time`, or for a fast-window alert, clearlyAbove() over the second to it.
+ */
+function crossingLine(service: string, a: AlertSeen): number | null {
+  const win = a.fast ? a.time - FAST_WINDOW + FAST_BUCKET : a.time;
+  const until = a.seenAt;
+  const first = writes.findIndex((w) => w.at >= win - (a.fast ? FAST_WINDOW : 0));
   const last = writes.findIndex((w) => w.at > until);
   if (first < 0) return null;
   const from = writes[Math.max(0, first - 1)]!.start;
@@ -154,12 +164,25 @@ function crossingLine(service: string, win: number, until: number): number | nul
   let total = 0;
   let errors = 0;
   let pos = 0;
+  const perSecond = new Map<number, { total: number; errors: number }>();
   for (const line of buf.toString('utf8').split('\n')) {
     const offset = from + pos;
     pos += Buffer.byteLength(line) + 1;
     const [date, time, level, svc] = line.split(' ', 4);
     if (!date || !time || svc !== service) continue;
     const ts = Date.parse(`${date}T${time.replace(',', '.')}Z`);
+    if (a.fast) {
+      const sec = Math.floor(ts / FAST_BUCKET) * FAST_BUCKET;
+      const c = perSecond.get(sec) ?? { total: 0, errors: 0 };
+      perSecond.set(sec, c);
+      c.total++;
+      if (ERROR_LEVELS.has(level!)) c.errors++;
+      let t = 0;
+      let e = 0;
+      for (let s = sec - FAST_WINDOW + FAST_BUCKET; s <= sec; s += FAST_BUCKET) { t += perSecond.get(s)?.total ?? 0; e += perSecond.get(s)?.errors ?? 0; }
+      if (clearlyAbove(e, t, 0.1)) return writtenAt(offset);
+      continue;
+    }
     if (ts < win || ts >= win + MINUTE) continue;
     total++;
     if (ERROR_LEVELS.has(level!)) errors++;
@@ -174,7 +197,7 @@ for (const s of starts) {
   const win = Math.floor(s.incident.start / MINUTE) * MINUTE;
   const a = alerts.find((x) => x.rule === 'error_rate' && x.scope === service && x.status === 'firing' && x.time >= win && x.seenAt >= s.writtenAt - 1000);
   if (!a) { rows.push({ service, e2e: null, pipeline: null, ruleDelay: null }); continue; }
-  const crossed = crossingLine(service, a.time, a.seenAt);
+  const crossed = crossingLine(service, a);
   rows.push({ service, e2e: a.seenAt - s.writtenAt, pipeline: crossed === null ? null : a.seenAt - crossed, ruleDelay: crossed === null ? null : crossed - s.writtenAt });
 }
 

@@ -61,6 +61,7 @@ function compileQuery(q: QuerySpec, compiler: Compiler, vectors: BatchVectors, R
   const wheres: (Uint8Array | null)[] = new Array(nAggs).fill(null);
   const keys: Float64Array[] = new Array(keyVectors.length);
   let known = 0;
+  let gids = new Int32Array(0);
   return {
     run(b) {
       const n = b.length;
@@ -71,19 +72,26 @@ function compileQuery(q: QuerySpec, compiler: Compiler, vectors: BatchVectors, R
         inputs[a] = ag.input ? ag.input(b) : null;
         wheres[a] = ag.where ? ag.where(b) : null;
       }
-      // inline the group/aggregate loop for performance: typed-array reads, no allocation per row
+      // group ids first (-1: filtered out), then each aggregation over the whole batch: typed-array
+      // reads, no allocation per row, and a monomorphic loop per aggregation kind
+      if (gids.length < n) gids = new Int32Array(b.capacity);
       for (let i = 0; i < n; i++) {
-        if (mask !== null && mask[i] === 0) continue;
-        const g = index.find(keys, i);
-        if (g >= known) {
-          known = index.size;
-          for (let a = 0; a < columns.length; a++) columns[a]!.init(known);
-        }
-        for (let a = 0; a < nAggs; a++) {
-          const w = wheres[a];
-          if (w !== null && w[i] === 0) continue;
-          const inp = inputs[a];
-          columns[a]!.update(g, inp === null ? 0 : inp[i]!, b, i);
+        if (mask !== null && mask[i] === 0) { gids[i] = -1; continue; }
+        gids[i] = index.find(keys, i);
+      }
+      if (index.size > known) {
+        known = index.size;
+        for (let a = 0; a < columns.length; a++) columns[a]!.init(known);
+      }
+      for (let a = 0; a < nAggs; a++) {
+        const col = columns[a]!;
+        const w = wheres[a]!;
+        const inp = inputs[a]!;
+        if (col.updateMany) { col.updateMany(gids, n, inp, w); continue; }
+        for (let i = 0; i < n; i++) {
+          const g = gids[i]!;
+          if (g < 0 || (w !== null && w[i] === 0)) continue;
+          col.update(g, inp === null ? 0 : inp[i]!, b, i);
         }
       }
     },

@@ -28,6 +28,14 @@ export const count: Aggregate<number> = {
     return {
       init: (n) => c.init(n),
       update: (g) => { c.data[g]!++; },
+      updateMany: (gids, n, _input, where) => {
+        const d = c.data;
+        if (where === null) {
+          for (let i = 0; i < n; i++) { const g = gids[i]!; if (g >= 0) d[g]!++; }
+        } else {
+          for (let i = 0; i < n; i++) { const g = gids[i]!; if (g >= 0 && where[i] !== 0) d[g]!++; }
+        }
+      },
       encode: (n) => c.data.slice(0, n),
     };
   },
@@ -50,6 +58,15 @@ function extremum(kind: 'min' | 'max'): Aggregate<number> {
       return {
         init: (n) => c.init(n),
         update: (g, v) => { if (better(v, c.data[g]!)) c.data[g] = v; },
+        updateMany: (gids, n, input, where) => {
+          const d = c.data;
+          for (let i = 0; i < n; i++) {
+            const g = gids[i]!;
+            if (g < 0 || (where !== null && where[i] === 0)) continue;
+            const v = input![i]!;
+            if (kind === 'min' ? v < d[g]! : v > d[g]!) d[g] = v;
+          }
+        },
         encode: (n) => c.data.slice(0, n),
       };
     },
@@ -77,6 +94,18 @@ class SumColumn {
     if (v !== v) return; // NaN is null
     fsumAdd(this.parts[g]!, v);
     this.counts.data[g]!++;
+  }
+  updateMany(gids: Int32Array, n: number, input: Float64Array | null, where: Uint8Array | null): void {
+    const parts = this.parts;
+    const counts = this.counts.data;
+    for (let i = 0; i < n; i++) {
+      const g = gids[i]!;
+      if (g < 0 || (where !== null && where[i] === 0)) continue;
+      const v = input![i]!;
+      if (v !== v) continue;
+      fsumAdd(parts[g]!, v);
+      counts[g]!++;
+    }
   }
   encode(n: number): { parts: number[][]; counts: Float64Array } {
     return { parts: this.parts.slice(0, n), counts: this.counts.data.slice(0, n) };

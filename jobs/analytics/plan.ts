@@ -23,6 +23,12 @@ export interface JobPlan {
   index: Record<StandardQuery, number>;
   /** Index of each custom aggregation, by name. */
   custom: Record<string, number>;
+  /**
+   * Follow mode only: index of the query the fast alert window reads (100 ms x service: lines,
+   * errors, critical). The follower folds its partials into a short ring of buckets,
+   * not into the running aggregates, so it costs no memory over a long run and no report changes.
+   */
+  recent?: number;
   /** Modules the workers load: the job's own aggregations (evidence, templates). */
   extensions: string[];
   /** The level sets the plan counts as errors and as critical. */
@@ -38,8 +44,11 @@ function count(name: string, where?: Expr): AggSpec {
   return { kind: 'count', name, where };
 }
 
-/** Build the job's plan from the validated config. */
-export function buildPlan(config: Config): JobPlan {
+/** Bucket of the fast alert window's input (per 100 ms and service: lines, errors, critical lines). */
+export const FAST_BUCKET_MS = 100;
+
+/** Build the job's plan from the validated config (`follow`: add the per-second query of the fast alert window). */
+export function buildPlan(config: Config, opts: { follow?: boolean } = {}): JobPlan {
   const isError = levelIn(config.levels.error);
   const ok: Expr = { op: 'cmp', cmp: '<', left: col('status_code'), right: { op: 'lit', value: 400 } };
   const hasStatus: Expr = { op: 'not', arg: { op: 'isNull', arg: col('status_code') } };
@@ -94,9 +103,17 @@ export function buildPlan(config: Config): JobPlan {
     custom[c.name] = queries.length;
     queries.push(customQuery(c, isError));
   }
+  let recent: number | undefined;
+  if (opts.follow && config.alerts.fast_window > 0) {
+    recent = queries.length;
+    queries.push({
+      groupBy: [{ name: 'bucket', expr: { op: 'bucket', expr: col('timestamp'), ms: FAST_BUCKET_MS } }, { name: 'service', expr: col('service') }],
+      aggs: [count('total'), count('errors', isError), count('critical', levelIn(config.levels.critical))],
+    });
+  }
   // the module beside this one: .ts when running from source (tsx, vitest), .js when compiled
   const ext = new URL(import.meta.url.endsWith('.ts') ? './extensions.ts' : './extensions.js', import.meta.url).href;
-  return { queries, index, custom, extensions: [ext], levels: { error: config.levels.error, critical: config.levels.critical } };
+  return { queries, index, custom, recent, extensions: [ext], levels: { error: config.levels.error, critical: config.levels.critical } };
 }
 
 function groupKey(k: GroupKey): NamedExpr {

@@ -352,6 +352,7 @@ alerts:
   cooldown: 0s
   rate_limit: 5
   window: 5m
+  fast_window: 2s
   rules: {error_rate: 0.2, error_count: 50, critical_count: 1}
   channels:
     console: false
@@ -407,6 +408,7 @@ dashboard: {enabled: true, host: 0.0.0.0, port: 9000}
         cooldown: 0,
         rate_limit: 5,
         window: 300_000,
+        fast_window: 2_000,
         rules: { error_rate: 0.2, error_count: 50, critical_count: 1 },
         channels: {
           console: false,

@@ -266,6 +266,7 @@ const alertsSchema = strictObject({
   cooldown: dflt(duration(true), '10m'),
   rate_limit: dflt(positiveInt, 20),
   window: dflt(duration(), '1m'),
+  fast_window: dflt(duration(true), '1s'),
   rules: dflt(
     strictObject({ error_rate: dflt(fraction, 0.1), error_count: dflt(countInt, 100), critical_count: dflt(countInt, 5) }),
     {},

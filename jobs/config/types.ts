@@ -133,6 +133,8 @@ export interface AlertsConfig {
   rate_limit: number;
   /** Window the alert rules are evaluated over (ms). */
   window: number;
+  /** Follow mode: the trailing span error_rate is also checked over at every poll (ms; 0 = off). */
+  fast_window: number;
   rules: { error_rate: number; error_count: number; critical_count: number };
   channels: AlertChannels;
 }

@@ -83,4 +83,39 @@ describe('the follower', () => {
     await expect(Follower.start(other, { watch: false })).rejects.toThrow(CheckpointError);
     await expect(Follower.start(other, { watch: false })).rejects.toThrow(/written for other inputs or reports/);
   });
+
+  it('alerts an outage within a poll of its first lines (fast window), where the minute rule would wait', async () => {
+    // data time ahead of the clock, so every line is recent enough for the fast window
+    const base = Math.ceil(Date.now() / 60_000) * 60_000 + 60_000;
+    const stamp = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23);
+    const healthy: string[] = [];
+    for (let s = 0; s < 30; s++) {
+      for (let k = 0; k < 200; k++) healthy.push(`${stamp(base + s * 1000 + k * 5)} ${k % 50 === 0 ? 'ERROR' : 'INFO'} payment request done`);
+    }
+    const outage: string[] = [];
+    for (let k = 0; k < 150; k++) outage.push(`${stamp(base + 30_000 + k * 6)} ERROR payment connection refused by db-1`);
+    for (const fast of ['5s', '0s']) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'logframe-follow-fast-'));
+      const file = path.join(dir, 'app.log');
+      writeFileSync(file, healthy.join('\n') + '\n');
+      const cfg = config(dir, 'app.log', 'out', '');
+      cfg.alerts.fast_window = fast === '5s' ? 5_000 : 0;
+      cfg.alerts.rules.error_count = 10_000; // this test is about the rate
+      const f = await Follower.start(cfg, { watch: false, log: () => {} });
+      expect((await f.cycle()).alerts).toBe(0);
+      appendFileSync(file, outage.join('\n') + '\n');
+      const sent = (await f.cycle()).alerts;
+      await f.stop();
+      const alerts = readFileSync(path.join(dir, 'out/alerts.log'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { rule: string; scope: string });
+      if (fast === '5s') {
+        // 150 errors in the last 5 s of 950 lines (15.8%): clearly above 10%
+        expect(sent).toBeGreaterThan(0);
+        expect(alerts.map((a) => `${a.rule}:${a.scope}`)).toContain('error_rate:payment');
+      } else {
+        // the minute holds 6,150 lines of which 270 failed (4.4%): the minute rule alone stays quiet
+        expect(sent).toBe(0);
+        expect(alerts).toEqual([]);
+      }
+    }
+  });
 });

@@ -14,10 +14,11 @@ import type { Partition } from '../../partitions/plan.js';
 import { effectivePartitionSize } from '../../partitions/plan.js';
 import { getFormat } from '../../engine/formats/registry.js';
 import type { Config } from '../config/types.js';
-import { buildPlan, type JobPlan } from '../analytics/plan.js';
+import { buildPlan, FAST_BUCKET_MS, type JobPlan } from '../analytics/plan.js';
 import { collectResults, type JobResults } from '../analytics/results.js';
 import { buildOutputs, scanOf, writeOutputs, type JobOutputs } from '../run.js';
 import { alertCandidates, createAlerting, horizonOf, type AlertingOptions, type AlertManager } from '../alerts/index.js';
+import { fastRateAlerts, RecentBuckets } from '../alerts/fast.js';
 import { detect, type Detection } from '../detect/index.js';
 import type { Dashboard } from '../dashboard/index.js';
 import { CheckpointError, encodeCheckpoint, loadCheckpoint, planHash, saveCheckpointText, type Checkpoint, type Sample, type Totals } from './checkpoint.js';
@@ -104,6 +105,8 @@ export class Follower {
   private unsaved = false;
   /** performance.now() before which no snapshot is taken (see save()). */
   private nextSnapshot = 0;
+  /** The fast alert window's buckets (null when alerts.fast_window is 0). */
+  private readonly recent: RecentBuckets | null;
 
   private constructor(
     private readonly config: Config,
@@ -111,7 +114,8 @@ export class Follower {
     private readonly alerts: AlertManager,
     private readonly opts: FollowOptions,
   ) {
-    this.plan = buildPlan(config);
+    this.plan = buildPlan(config, { follow: true });
+    this.recent = this.plan.recent === undefined ? null : new RecentBuckets(config.alerts.fast_window, FAST_BUCKET_MS);
     this.scan = scanOf(config);
     this.hash = planHash(this.scan, this.plan.queries);
     this.log = opts.log ?? ((line) => process.stderr.write(`logframe follow: ${line}\n`));
@@ -307,7 +311,7 @@ export class Follower {
       partsOf.set(r, mine);
     }
     const results = new Map<number, TaskResult>();
-    const res = await this.engine.execute(this.scan, this.plan.queries, {
+    const res = await this.engine.execute(this.scan, this.queriesNow(), {
       partitions: parts,
       mergers: this.plan.queries.map((q) => (q.select ? null : new Deferred(q))),
       extensions: this.plan.extensions,
@@ -316,6 +320,7 @@ export class Follower {
     this.totals.retries += res.stats.retries;
     let bytes = 0;
     let lines = 0;
+    const recentPoll = this.plan.recent === undefined ? null : new GroupMerger(this.plan.queries[this.plan.recent]!);
     for (const r of ranges) {
       const f = r.file;
       if (!this.tracker.stillValid(r)) {
@@ -327,7 +332,12 @@ export class Follower {
       for (const p of partsOf.get(r)!) {
         const t = results.get(p.index)!;
         if (r.readPath !== f.path) relabelPartials(t.queries, r.readPath, f.path, this.plan.index.evidence);
-        t.queries.forEach((q, k) => { if (q.kind === 'group') this.mergers[k]!.add(q); });
+        t.queries.forEach((q, k) => {
+          if (q.kind !== 'group') return;
+          // the fast window's partials feed its ring, not the running aggregates
+          if (k === this.plan.recent) recentPoll?.add(q);
+          else this.mergers[k]!.add(q);
+        });
         this.totals.lines += t.lines;
         this.totals.parsed += t.parsed;
         this.totals.malformed += t.malformed;
@@ -343,6 +353,7 @@ export class Follower {
       this.totals.bytes += r.end - r.start;
       this.tracker.commit(r, physical);
     }
+    if (recentPoll) this.recent?.add(recentPoll.rows());
     // the first samples in file order, as the batch job keeps them
     this.samples.sort(sampleOrder);
     if (this.samples.length > SAMPLE_LIMIT) this.samples.length = SAMPLE_LIMIT;
@@ -353,6 +364,24 @@ export class Follower {
     relabelEvidence(this.mergers[this.plan.index.evidence]!, names);
     relabelSamples(this.samples, names);
     this.dirty = true;
+  }
+
+  /**
+   * The plan's queries for this poll: the fast window's query only counts lines that can still
+   * fall in the window (from the newest bucket seen, or from the follower's start while none has:
+   * a first catch-up over a big file does not count its history in 100 ms buckets).
+   */
+  private queriesNow(): QuerySpec[] {
+    const k = this.plan.recent;
+    if (k === undefined || this.recent === null) return this.plan.queries;
+    const newest = this.recent.latest();
+    const cutoff = Number.isFinite(newest) ? newest - this.recent.span : this.startedAt - this.recent.span - MINUTE;
+    const q = this.plan.queries[k]!;
+    const recentOnly: QuerySpec = {
+      ...q,
+      filter: { op: 'cmp', cmp: '>', left: { op: 'col', name: 'timestamp' }, right: { op: 'lit', value: cutoff } },
+    };
+    return this.plan.queries.map((x, i) => (i === k ? recentOnly : x));
   }
 
   /** The merged results now (the batch job's collectResults over the running mergers). */
@@ -386,6 +415,7 @@ export class Follower {
     const anomalies = this.detection.anomalies.filter((a) => closed(a.timestamp));
     const incidents = this.detection.incidents.filter((i) => closed(Number(i.start)));
     const candidates = alertCandidates(results, this.config.alerts, this.config.levels, { anomalies, incidents });
+    if (this.recent) candidates.push(...fastRateAlerts(this.recent.window(), this.config.alerts.rules));
     // data time, as the batch job: an episode resolves when later lines show it gone, not because lines stopped coming
     const sent = this.alerts.evaluate(candidates, horizonOf(results) ?? Date.now()).length;
     this.totals.alerts += sent;

@@ -193,7 +193,7 @@ describe('email channel', () => {
     // Through the real wiring: createAlerting reads process.env; the manager logs to stderr.
     const dir = tmp();
     const config: AlertsConfig = {
-      cooldown: 600_000, rate_limit: 20, window: 60_000, rules: { error_rate: 0.1, error_count: 100, critical_count: 5 },
+      cooldown: 600_000, rate_limit: 20, window: 60_000, fast_window: 5_000, rules: { error_rate: 0.1, error_count: 100, critical_count: 5 },
       channels: { console: true, file: { path: 'alerts.log' }, email: emailCfg(smtp.port), webhook: [] },
     };
     const good = createAlerting(config, dir, { retry: noRetry });
@@ -349,7 +349,7 @@ describe('createAlerting', () => {
     const dir = tmp();
     const printed: string[] = [];
     const config: AlertsConfig = {
-      cooldown: 600_000, rate_limit: 20, window: 60_000, rules: { error_rate: 0.1, error_count: 100, critical_count: 5 },
+      cooldown: 600_000, rate_limit: 20, window: 60_000, fast_window: 5_000, rules: { error_rate: 0.1, error_count: 100, critical_count: 5 },
       channels: {
         console: true, file: { path: 'out/alerts.log' }, email: emailCfg(smtp.port),
         webhook: [{ url: `${http.url}/slack`, shape: 'slack', headers: { authorization: 'Bearer tok-1' } }],
@@ -377,7 +377,7 @@ describe('createAlerting', () => {
     const dir = tmp();
     const stateFile = path.join(dir, 'alerts.state.json');
     const config: AlertsConfig = {
-      cooldown: 600_000, rate_limit: 20, window: 60_000, rules: { error_rate: 0.1, error_count: 100, critical_count: 5 },
+      cooldown: 600_000, rate_limit: 20, window: 60_000, fast_window: 5_000, rules: { error_rate: 0.1, error_count: 100, critical_count: 5 },
       channels: { console: false, file: false, webhook: [] },
     };
     const a = createAlerting(config, dir);
