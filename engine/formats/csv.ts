@@ -107,10 +107,11 @@ class CsvParser implements LineParser {
         }
         if (i < e && buf[i] !== delim) return 'text after a closing quote';
       } else {
-        let j = i;
-        while (j < e && buf[j] !== delim) j++;
-        fe = j;
-        i = j;
+        // the native byte search: about 13 ns a call against about 1 ns a byte for a JS loop, so it
+        // wins on all but the shortest fields (messages, paths); a hit past e ends the line
+        const j = buf.indexOf(delim, i);
+        fe = j < 0 || j > e ? e : j;
+        i = fe;
       }
       const f = col < fields.length ? fields[col]! : Field.Skip;
       if (f === Field.Message && !this.messageNeeded) {
