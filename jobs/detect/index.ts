@@ -126,6 +126,11 @@ export function incidentEvents(incidents: readonly IncidentRow[]): Severity[] {
   return [...worst.values()];
 }
 
+/** How far past its cut the worst of `rows` is: score / threshold (the score when the threshold is not positive). */
+export function anomalyExcess(rows: readonly AnomalyRow[]): number {
+  return Math.max(...rows.map((a) => (a.threshold > 0 ? a.score / a.threshold : a.score)));
+}
+
 /**
  * The `n` most anomalous minutes, each with up to `perMinute` example lines: minutes flagged by
  * more scopes and detectors first, then by how far the worst row passed its threshold. Lines of
@@ -143,9 +148,8 @@ export function topAnomaliesWithEvidence(
     if (!l) byMinute.set(a.timestamp, (l = []));
     l.push(a);
   }
-  const excess = (rows: AnomalyRow[]): number => Math.max(...rows.map((a) => (a.threshold > 0 ? a.score / a.threshold : a.score)));
   return [...byMinute.entries()]
-    .sort(([ta, a], [tb, b]) => b.length - a.length || excess(b) - excess(a) || ta - tb)
+    .sort(([ta, a], [tb, b]) => b.length - a.length || anomalyExcess(b) - anomalyExcess(a) || ta - tb)
     .slice(0, n)
     .map(([minute, rows]) => {
       const scopes = new Set(rows.map((a) => a.scope));
