@@ -15,6 +15,7 @@ import { buildPlan, type JobPlan } from './analytics/plan.js';
 import { collectResults, type JobResults } from './analytics/results.js';
 import { rate, severityTable, standardTables, type ErrorType } from './analytics/tables.js';
 import { customTables } from './analytics/custom.js';
+import { errorCorrelationsTable } from './analytics/correlations.js';
 import { activityHeatmap, levelsOverTime, minuteLevelServiceTable, responseTimeHistogram, trend } from './analytics/s4.js';
 import { mineTemplates } from './detect/templates/mine.js';
 import type { TemplateSketch } from './detect/templates/sketch.js';
@@ -132,6 +133,7 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
     topAnomaliesTable(detection.topAnomalies), newErrorTypesTable(newTypes),
     ...standardTables(results, types, config.analytics.top_n),
     ...(set ? [templatesTable(set, newSince(results.lastTimestamp, config.detection.templates.new_window))] : []),
+    errorCorrelationsTable(results, set, config.detection),
     levelsOverTime(results), activityHeatmap(results), minuteLevelServiceTable(results),
     responseTimeHistogram(results.latencySketch, results.latency?.p95 ?? null), trendOf.table,
     ...customTables(config, results),

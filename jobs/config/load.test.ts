@@ -348,6 +348,8 @@ detection:
     latency: {factor: 3}
     cascade: {services: 4, window: 2m}
   evidence: {per_minute: 0}
+  correlations: {enabled: false, window: 2m, min_support: 4, min_lift: 1.5, max_p_value: 0.05}
+  enabled: false
 alerts:
   cooldown: 0s
   rate_limit: 5
@@ -392,6 +394,7 @@ dashboard: {enabled: true, host: 0.0.0.0, port: 9000}
         ],
       },
       detection: {
+        enabled: false,
         templates: { enabled: false, similarity: 0.7, depth: 5, new_window: 1_800_000 },
         zscore: { enabled: false, threshold: 2.5, per_service: false, mode: 'rolling', window: 7_200_000 },
         isolation_forest: { enabled: false, trees: 50, sample_size: 128, contamination: 0.1, seed: 7 },
@@ -402,6 +405,7 @@ dashboard: {enabled: true, host: 0.0.0.0, port: 9000}
           cascade: { services: 4, window: 120_000 },
         },
         evidence: { per_minute: 0 },
+        correlations: { enabled: false, window: 120_000, min_support: 4, min_lift: 1.5, max_p_value: 0.05 },
       },
       alerts: {
         cooldown: 0,

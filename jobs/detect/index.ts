@@ -162,23 +162,23 @@ export function topAnomaliesWithEvidence(
 
 const DETECTOR_ORDER = { zscore: 0, forest: 1 } as const;
 
-/** Run every enabled detector, the incident rules and the health score over a run's results. */
+/** Run every enabled detector, the incident rules and the health score over a run's results (detection.enabled false: the health score alone). */
 export function detect(results: JobResults, config: DetectionConfig, opts: DetectOptions = {}): Detection {
   const anomalies: AnomalyRow[] = [];
-  if (config.zscore.enabled) {
+  if (config.enabled && config.zscore.enabled) {
     for (const series of errorSeries(results, config.zscore.per_service)) {
       anomalies.push(...zscoreAnomalies(series, { threshold: config.zscore.threshold, mode: config.zscore.mode, window: config.zscore.window }));
     }
   }
   let forestScores: ForestScore[] = [];
-  if (config.isolation_forest.enabled) {
+  if (config.enabled && config.isolation_forest.enabled) {
     const f = forestAnomalies(results, config.isolation_forest, opts);
     anomalies.push(...f.anomalies);
     forestScores = f.scores;
   }
   anomalies.sort((a, b) => a.timestamp - b.timestamp || (a.scope === b.scope ? 0 : a.scope === ALL_SCOPE ? -1 : b.scope === ALL_SCOPE ? 1 : a.scope < b.scope ? -1 : 1)
     || DETECTOR_ORDER[a.detector] - DETECTOR_ORDER[b.detector]);
-  const incidents = detectIncidentList(results, config.incidents).map(toIncidentRow);
+  const incidents = config.enabled ? detectIncidentList(results, config.incidents).map(toIncidentRow) : [];
   const inputs = healthInputs(results, anomalies, incidents, opts.slowMs);
   return {
     anomalies,
