@@ -54,6 +54,7 @@ const perGroup = (params: Record<string, unknown> | undefined): number => Number
 export const evidence: Aggregate<EvidenceRow[]> = {
   kind: 'evidence',
   input: 'row',
+  rowFields: ['timestamp', 'level', 'service', 'message'],
   map(spec): MapColumn {
     const n = perGroup(spec.params);
     const rows: EvidenceRow[][] = [];

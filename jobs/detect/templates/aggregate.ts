@@ -20,6 +20,7 @@ function maxKeysOf(params: Record<string, unknown> | undefined): number {
 export const templatesAggregate: Aggregate<TemplateSketch> = {
   kind: 'templates',
   input: 'row',
+  rowFields: ['timestamp', 'level', 'message'],
   map(spec): MapColumn {
     const maxKeys = maxKeysOf(spec.params);
     const minutes = spec.params?.minutes === true;
