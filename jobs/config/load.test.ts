@@ -29,6 +29,13 @@ const only = (text: string, overrides?: CliOverrides): string => {
 };
 
 describe('error messages name file:line:column, key path and expectation', () => {
+  it('takes the correlation window in whole minutes only', () => {
+    expect(only('input: {paths: [a]}\ndetection:\n  correlations: {window: 90s}\n')).toBe(
+      `${SRC}:3:26: detection.correlations.window: expected whole minutes from '0m' to '60m' such as '0m' or '2m' (got '90s')`,
+    );
+    expect(only('input: {paths: [a]}\ndetection:\n  correlations: {max_p_value: 0}\n')).toMatch(/detection\.correlations\.max_p_value: expected a number greater than 0 and at most 1/);
+  });
+
   it('reports a bad enum value at the value', () => {
     const e = fail('input:\n  paths: [a.log]\n  format: txt\n');
     expect(e.message).toBe(`${SRC}:3:11: input.format: expected one of text, csv, jsonl, access, pattern, regex (got 'txt')`);
