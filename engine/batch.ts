@@ -29,11 +29,17 @@ export class Batch {
   status_code: Float64Array;
   response_time_ms: Float64Array;
   bytes: Float64Array;
-  /** Message as a byte range of `buf` (msgStart < 0: the message is in `messageText`, or null when that is undefined). */
+  /**
+   * Message as a byte range of `buf` (msgStart < 0: the message is in `messageText`, or null when
+   * that is undefined). msgEnd < 0 with msgStart >= 0: not found yet, ~msgEnd is where the line
+   * ends and `messageEndOf` finds the message's end when someone reads it (messageEnd(i)).
+   */
   msgStart: Int32Array;
   msgEnd: Int32Array;
   /** Messages a parser had to build as strings (unescaped CSV/JSON, multi-line records). Sparse. */
   messageText: (string | undefined)[] = [];
+  /** Finds a deferred message end (set by the parser that defers it): buf, message start, line end -> message end. */
+  messageEndOf: ((buf: Buffer, s: number, e: number) => number) | null = null;
   /** Physical line index within the partition (0-based) and byte offset in the file. */
   line: Float64Array;
   offset: Float64Array;
@@ -119,8 +125,17 @@ export class Batch {
   /** The message of row i as a string (null when the record has none). Builds a string: off the hot path. */
   message(i: number): string | null {
     const s = this.msgStart[i]!;
-    if (s >= 0) return this.buf.toString('utf8', s, this.msgEnd[i]);
+    if (s >= 0) return this.buf.toString('utf8', s, this.messageEnd(i));
     return this.messageText[i] ?? null;
+  }
+
+  /** End of row i's message in `buf` (msgStart[i] >= 0), found now if the parser deferred it. */
+  messageEnd(i: number): number {
+    const e = this.msgEnd[i]!;
+    if (e >= 0) return e;
+    const end = this.messageEndOf!(this.buf, this.msgStart[i]!, ~e);
+    this.msgEnd[i] = end;
+    return end;
   }
 
   /** Set a message the parser built as a string. */

@@ -132,7 +132,7 @@ function isBlank(buf: Buffer, s: number, e: number): boolean {
   return true;
 }
 
-/** Record fields the queries read; undefined (all) when a row-level aggregation reads whole rows. */
+/** Record fields the queries read; undefined (all) when a row-level aggregation reads whole rows without naming its fields. */
 export function neededFields(queries: QuerySpec[]): Set<string> | undefined {
   const out = new Set<string>();
   const walk = (e: Expr | undefined): void => {
@@ -151,7 +151,11 @@ export function neededFields(queries: QuerySpec[]): Set<string> | undefined {
     q.groupBy.forEach((g) => walk(g.expr));
     q.select?.forEach((s) => walk(s.expr));
     for (const a of q.aggs) {
-      if (getAggregate(a.kind).input === 'row') return undefined;
+      const agg = getAggregate(a.kind);
+      if (agg.input === 'row') {
+        if (!agg.rowFields) return undefined;
+        for (const f of agg.rowFields) out.add(f);
+      }
       walk(a.input);
       walk(a.where);
     }

@@ -15,17 +15,18 @@ import { buildPlan, type JobPlan } from './analytics/plan.js';
 import { collectResults, type JobResults } from './analytics/results.js';
 import { rate, severityTable, standardTables, type ErrorType } from './analytics/tables.js';
 import { customTables } from './analytics/custom.js';
+import { errorCorrelationsTable } from './analytics/correlations.js';
 import { activityHeatmap, levelsOverTime, minuteLevelServiceTable, responseTimeHistogram, trend } from './analytics/s4.js';
 import { mineTemplates } from './detect/templates/mine.js';
 import type { TemplateSketch } from './detect/templates/sketch.js';
 import type { TemplateSet } from './detect/templates/mine.js';
-import { errorTypes, templatesTable } from './detect/templates/report.js';
+import { errorTypes, newSince, templatesTable } from './detect/templates/report.js';
 import type { ReportTable } from './report/table.js';
 import { writeFileAtomic, removeStaleTemps } from './report/atomic.js';
 import { writeJsonFile, writeReport } from './report/write.js';
 import './analytics/extensions.js';
 import { detect, type AnomalyRow, type Detection } from './detect/index.js';
-import { anomaliesTable, forestScoresTable, incidentsTable, newErrorTypes, newErrorTypesTable } from './analytics/detection-tables.js';
+import { anomaliesTable, forestScoresTable, incidentsTable, newErrorTypes, newErrorTypesTable, topAnomaliesTable } from './analytics/detection-tables.js';
 import { alertCandidates, createAlerting, horizonOf } from './alerts/index.js';
 
 export interface JobOptions {
@@ -129,9 +130,10 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
   const trendOf = trend(results);
   const tables = [
     anomaliesTable(detection.anomalies), incidentsTable(detection.incidents), forestScoresTable(detection.forestScores),
-    newErrorTypesTable(newTypes),
+    topAnomaliesTable(detection.topAnomalies), newErrorTypesTable(newTypes),
     ...standardTables(results, types, config.analytics.top_n),
-    ...(set ? [templatesTable(set)] : []),
+    ...(set ? [templatesTable(set, newSince(results.lastTimestamp, config.detection.templates.new_window))] : []),
+    errorCorrelationsTable(results, set, config.detection),
     levelsOverTime(results), activityHeatmap(results), minuteLevelServiceTable(results),
     responseTimeHistogram(results.latencySketch, results.latency?.p95 ?? null), trendOf.table,
     ...customTables(config, results),

@@ -50,6 +50,8 @@ export interface Aggregate<R = unknown> {
   readonly kind: string;
   /** What update() receives: nothing (count), a number, a value code to decode (distinct, top-k), or the whole row. */
   readonly input: 'none' | 'number' | 'value' | 'row';
+  /** input 'row': the record fields update() reads (absent: all), so parsers may skip the rest. */
+  readonly rowFields?: readonly string[];
   map(spec: AggSpec): MapColumn;
   /** The reduce-side state of group g in an encoded partial. */
   decode(encoded: unknown, g: number, spec: AggSpec): R;

@@ -23,9 +23,9 @@ const KEY_OF_FIELD: Record<string, Key> = {
   ip: Key.Ip, endpoint: Key.Endpoint, method: Key.Method, status_code: Key.Status, response_time_ms: Key.Rt, bytes: Key.Bytes,
 };
 
-/** The keys to extract for a set of needed record fields (all when the message is needed: it ends before them). */
+/** The keys to extract for a set of needed record fields (all when every field is needed). */
 function wantedKeys(fields: ReadonlySet<string> | undefined): number {
-  if (!fields || fields.has('message')) return ALL_KEYS;
+  if (!fields) return ALL_KEYS;
   let w = 0;
   for (const f of fields) if (KEY_OF_FIELD[f] !== undefined) w |= 1 << KEY_OF_FIELD[f]!;
   return w;
@@ -110,11 +110,42 @@ export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: 
   return first;
 }
 
+/**
+ * Where the message in buf[s, e) ends: before the trailing run of recognised key=value tokens,
+ * trailing blanks trimmed (the whole text when that leaves nothing). What parse() computes when
+ * it reads every key; found on demand when only some keys are wanted and the message may be read
+ * for a few rows (error lines for templates).
+ */
+export function messageEnd(buf: Buffer, s: number, e: number): number {
+  let first = e;
+  let eq = buf.indexOf(61, s);
+  while (eq >= 0 && eq < e) {
+    let ks = eq;
+    while (ks > s && buf[ks - 1] !== 32 && buf[ks - 1] !== 9) ks--;
+    if (keyAt(buf, ks, eq) !== Key.None) { first = ks; break; }
+    eq = buf.indexOf(61, eq + 1);
+  }
+  let me = first;
+  // only a trailing run of key=value tokens is cut from the message (as in scanKeyValues)
+  let t = first;
+  while (t < e) {
+    let hasEq = false;
+    while (t < e && buf[t] !== 32 && buf[t] !== 9) { if (buf[t] === 61) hasEq = true; t++; }
+    if (!hasEq) { me = e; break; }
+    while (t < e && (buf[t] === 32 || buf[t] === 9)) t++;
+  }
+  while (me > s && (buf[me - 1] === 32 || buf[me - 1] === 9)) me--;
+  return me > s ? me : e;
+}
+
 class TextParser implements LineParser {
   private readonly out: TsOut = { value: NaN };
   private readonly wanted: number;
+  /** The message is read, but not every key: its end is found only for rows whose message is read. */
+  private readonly deferMessage: boolean;
   constructor(private readonly zone: Zone, fields: ReadonlySet<string> | undefined) {
     this.wanted = wantedKeys(fields);
+    this.deferMessage = fields !== undefined && fields.has('message') && this.wanted !== ALL_KEYS;
   }
 
   parse(buf: Buffer, s: number, e: number, b: Batch, row: number): string | null {
@@ -132,6 +163,14 @@ class TextParser implements LineParser {
     if (se === i) return 'no service after the level';
     b.service[row] = b.dicts.service.intern(buf, i, se);
     const ms = skipSpaces(buf, se, e);
+    if (this.deferMessage) {
+      // projection: the wanted keys only; the message end waits until a query reads this row's message
+      if (this.wanted !== 0) scanKeyValues(buf, ms, e, b, row, this.wanted);
+      b.msgStart[row] = ms;
+      b.msgEnd[row] = ~e;
+      b.messageEndOf = messageEnd;
+      return null;
+    }
     // the message is the text before the structured key=value tokens the fields came from
     let me = this.wanted === 0 ? e : scanKeyValues(buf, ms, e, b, row, this.wanted);
     while (me > ms && (buf[me - 1] === 32 || buf[me - 1] === 9)) me--;

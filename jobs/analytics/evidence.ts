@@ -1,54 +1,86 @@
 /**
- * 'evidence': per group, the first N rows in file order (smallest file, then byte offset), kept
- * as readable examples. Keeping the smallest positions, not the first to arrive, makes the
- * sample the same whatever the partitioning.
+ * 'evidence': per group (the plan groups error lines by minute), the first N lines by time, ties
+ * broken by content, kept as readable examples. Only what a line says decides, never where it
+ * sits: the same line read from another file or offset (a partition boundary, a rotated file, a
+ * follower resuming from a checkpoint) is the same candidate, so the sample is the same for any
+ * partitioning, worker count, file naming or reading order. Time first keeps the earliest error
+ * lines of a minute (the root-cause hint of incidents.csv reads them) and lets a full group skip a
+ * later line without building its message.
  */
 import type { Aggregate, MapColumn } from '../../engine/aggregate/aggregate.js';
 import type { Batch } from '../../engine/batch.js';
 import { LEVELS } from '../../engine/schema.js';
 
+/** One example line: its content only (no file or offset, which a rotation changes). */
 export interface EvidenceRow {
-  file: string;
-  offset: number;
   timestamp: number | null;
   level: string;
   service: string | null;
   message: string;
 }
 
-const MAX_MESSAGE = 1000;
+/** Longest message kept (UTF-16 units); lines are cut before any comparison. */
+export const MAX_MESSAGE = 1000;
 
-function before(a: EvidenceRow, b: EvidenceRow): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.offset - b.offset;
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The first `n` rows of each group. */
+/**
+ * Evidence order, a total order on content: timestamp (none last), level, service (none
+ * first), message. Rows equal under it are the same text, so which of them is kept never shows.
+ */
+export function evidenceOrder(a: EvidenceRow, b: EvidenceRow): number {
+  const ta = a.timestamp ?? Infinity;
+  const tb = b.timestamp ?? Infinity;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  if (a.level !== b.level) return cmpStr(a.level, b.level);
+  if (a.service !== b.service) return a.service === null ? -1 : b.service === null ? 1 : cmpStr(a.service, b.service);
+  return cmpStr(a.message, b.message);
+}
+
+/** Insert `row` into `kept` (sorted, at most n) when it is among the n smallest. */
+export function keepSmallest(kept: EvidenceRow[], row: EvidenceRow, n: number): void {
+  let at = kept.length;
+  while (at > 0 && evidenceOrder(row, kept[at - 1]!) < 0) at--;
+  if (at >= n) return;
+  kept.splice(at, 0, row);
+  if (kept.length > n) kept.pop();
+}
+
+const perGroup = (params: Record<string, unknown> | undefined): number => Number(params?.n ?? 5);
+
+/** The `n` smallest rows of each group in evidenceOrder. */
 export const evidence: Aggregate<EvidenceRow[]> = {
   kind: 'evidence',
   input: 'row',
+  rowFields: ['timestamp', 'level', 'service', 'message'],
   map(spec): MapColumn {
-    const n = Number(spec.params?.n ?? 5);
+    const n = perGroup(spec.params);
     const rows: EvidenceRow[][] = [];
     return {
       init: (k) => { while (rows.length < k) rows.push([]); },
       update: (g, _v, b?: Batch, i?: number) => {
+        if (!b || i === undefined || n <= 0) return;
         const kept = rows[g]!;
-        // rows arrive in file order within a partition: the first n are this partition's smallest
-        if (kept.length >= n || !b || i === undefined) return;
+        const raw = b.timestamp[i]!;
+        const ts = raw === raw ? raw : null;
+        // a full group skips a later line without building its message (most lines of a busy minute)
+        if (kept.length >= n && (ts ?? Infinity) > (kept[n - 1]!.timestamp ?? Infinity)) return;
         const svc = b.service[i]!;
-        const ts = b.timestamp[i]!;
-        kept.push({
-          file: b.file, offset: b.offset[i]!, timestamp: ts === ts ? ts : null, level: LEVELS[b.level[i]!]!,
+        keepSmallest(kept, {
+          timestamp: ts, level: LEVELS[b.level[i]!]!,
           service: svc >= 0 ? b.dicts.service.values[svc]! : null, message: (b.message(i) ?? '').slice(0, MAX_MESSAGE),
-        });
+        }, n);
       },
       encode: (k) => rows.slice(0, k),
     };
   },
   decode: (enc, g) => (enc as EvidenceRow[][])[g]!,
-  merge: (a, b, spec) => [...a, ...b].sort(before).slice(0, Number(spec.params?.n ?? 5)),
+  merge: (a, b, spec) => [...a, ...b].sort(evidenceOrder).slice(0, perGroup(spec.params)),
   finish: (r) => JSON.stringify(r),
   outputType: () => 'json',
   save: (r) => r,
-  restore: (x) => x as EvidenceRow[],
+  // checkpoints written before rows lost their file and offset: drop those fields, restore the order
+  restore: (x) => (x as EvidenceRow[]).map((r) => ({ timestamp: r.timestamp, level: r.level, service: r.service, message: r.message })).sort(evidenceOrder),
 };

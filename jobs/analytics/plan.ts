@@ -16,10 +16,12 @@ const RT = col('response_time_ms');
 /** Names of the standard queries, in plan order. */
 export const STANDARD = ['levels', 'minuteLevelService', 'minute', 'service', 'ip', 'endpoint', 'overall', 'templates', 'evidence'] as const;
 export type StandardQuery = (typeof STANDARD)[number];
+/** The queries only detection reads (left out of the plan when detection.enabled is false). */
+const DETECTION_QUERIES: ReadonlySet<StandardQuery> = new Set(['templates', 'evidence']);
 
 export interface JobPlan {
   queries: QuerySpec[];
-  /** Index of each standard query in `queries`. */
+  /** Index of each standard query in `queries` (-1: not in the plan). */
   index: Record<StandardQuery, number>;
   /** Index of each custom aggregation, by name. */
   custom: Record<string, number>;
@@ -88,7 +90,8 @@ export function buildPlan(config: Config, opts: { follow?: boolean } = {}): JobP
     templates: {
       filter: isError,
       groupBy: [],
-      aggs: [{ kind: 'templates', name: 'templates', params: { maxKeys: 50_000 } }],
+      // per-minute counts per key only when error_correlations.csv needs them
+      aggs: [{ kind: 'templates', name: 'templates', params: { maxKeys: 50_000, ...(config.detection.correlations.enabled ? { minutes: true } : {}) } }],
     },
     evidence: {
       filter: isError,
@@ -96,8 +99,10 @@ export function buildPlan(config: Config, opts: { follow?: boolean } = {}): JobP
       aggs: [{ kind: 'evidence', name: 'examples', params: { n: config.detection.evidence.per_minute } }],
     },
   };
-  const queries: QuerySpec[] = STANDARD.map((k) => q[k]);
-  const index = Object.fromEntries(STANDARD.map((k, i) => [k, i])) as Record<StandardQuery, number>;
+  // detection off: no template sketch or evidence on the map side (index -1: collectResults reads them as empty)
+  const kept = STANDARD.filter((k) => config.detection.enabled || !DETECTION_QUERIES.has(k));
+  const queries: QuerySpec[] = kept.map((k) => q[k]);
+  const index = Object.fromEntries(STANDARD.map((k) => [k, kept.indexOf(k)])) as Record<StandardQuery, number>;
   const custom: Record<string, number> = {};
   for (const c of config.analytics.custom) {
     custom[c.name] = queries.length;

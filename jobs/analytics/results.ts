@@ -123,15 +123,16 @@ function fromMinuteLevelService(merger: GroupMerger, levels: JobPlan['levels']):
 /** Collect the merged results of a run of `plan`. */
 export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): JobResults {
   const m = (k: StandardQuery): GroupMerger => mergers[plan.index[k]]!;
+  const planned = (k: StandardQuery): boolean => plan.index[k] >= 0;
   const rows = (k: StandardQuery): Scalar[][] => m(k).rows();
   const overall = rows('overall')[0];
   const minutes = rows('minute').filter((r) => r[0] !== null);
   const minuteSketches = new Map<number, DDSketch>();
   for (const e of m('minute').entries()) if (e.keys[0] !== null) minuteSketches.set(num(e.keys[0]!), m('minute').stateOf(e, 3) as DDSketch);
-  const templatesEntry = [...m('templates').entries()][0];
+  const templatesEntry = planned('templates') ? [...m('templates').entries()][0] : undefined;
   const templatesState = templatesEntry ? m('templates').stateOf(templatesEntry, 0) : null;
   const evidence = new Map<number, EvidenceRow[]>();
-  for (const e of m('evidence').entries()) if (e.keys[0] !== null) evidence.set(num(e.keys[0]!), m('evidence').stateOf(e, 0) as EvidenceRow[]);
+  if (planned('evidence')) for (const e of m('evidence').entries()) if (e.keys[0] !== null) evidence.set(num(e.keys[0]!), m('evidence').stateOf(e, 0) as EvidenceRow[]);
   const custom = new Map<string, Scalar[][]>();
   for (const [name, idx] of Object.entries(plan.custom)) custom.set(name, mergers[idx]!.rows());
   const { latency, sketch: latencySketch } = overallLatency(m('service'));

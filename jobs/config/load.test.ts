@@ -29,6 +29,13 @@ const only = (text: string, overrides?: CliOverrides): string => {
 };
 
 describe('error messages name file:line:column, key path and expectation', () => {
+  it('takes the correlation window in whole minutes only', () => {
+    expect(only('input: {paths: [a]}\ndetection:\n  correlations: {window: 90s}\n')).toBe(
+      `${SRC}:3:26: detection.correlations.window: expected whole minutes from '0m' to '60m' such as '0m' or '2m' (got '90s')`,
+    );
+    expect(only('input: {paths: [a]}\ndetection:\n  correlations: {max_p_value: 0}\n')).toMatch(/detection\.correlations\.max_p_value: expected a number greater than 0 and at most 1/);
+  });
+
   it('reports a bad enum value at the value', () => {
     const e = fail('input:\n  paths: [a.log]\n  format: txt\n');
     expect(e.message).toBe(`${SRC}:3:11: input.format: expected one of text, csv, jsonl, access, pattern, regex (got 'txt')`);
@@ -348,6 +355,8 @@ detection:
     latency: {factor: 3}
     cascade: {services: 4, window: 2m}
   evidence: {per_minute: 0}
+  correlations: {enabled: false, window: 2m, min_support: 4, min_lift: 1.5, max_p_value: 0.05}
+  enabled: false
 alerts:
   cooldown: 0s
   rate_limit: 5
@@ -393,6 +402,7 @@ dashboard: {enabled: true, host: 0.0.0.0, port: 9000}
         ],
       },
       detection: {
+        enabled: false,
         templates: { enabled: false, similarity: 0.7, depth: 5, new_window: 1_800_000 },
         zscore: { enabled: false, threshold: 2.5, per_service: false, mode: 'rolling', window: 7_200_000 },
         isolation_forest: { enabled: false, trees: 50, sample_size: 128, contamination: 0.1, seed: 7 },
@@ -403,6 +413,7 @@ dashboard: {enabled: true, host: 0.0.0.0, port: 9000}
           cascade: { services: 4, window: 120_000 },
         },
         evidence: { per_minute: 0 },
+        correlations: { enabled: false, window: 120_000, min_support: 4, min_lift: 1.5, max_p_value: 0.05 },
       },
       alerts: {
         cooldown: 0,

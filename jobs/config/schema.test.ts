@@ -37,6 +37,7 @@ describe('defaults', () => {
       levels: { error: ['ERROR', 'CRITICAL', 'FATAL'], critical: ['CRITICAL', 'FATAL'] },
       analytics: { top_n: 20, custom: [] },
       detection: {
+        enabled: true,
         templates: { enabled: true, similarity: 0.5, depth: 4, new_window: 3_600_000 },
         zscore: { enabled: true, threshold: 3, per_service: true, mode: 'rolling', window: 3_600_000 },
         isolation_forest: { enabled: true, trees: 100, sample_size: 256, contamination: 0.02, seed: 42 },
@@ -47,6 +48,7 @@ describe('defaults', () => {
           cascade: { services: 3, window: 300_000 },
         },
         evidence: { per_minute: 5 },
+        correlations: { enabled: true, window: 0, min_support: 3, min_lift: 2, max_p_value: 0.01 },
       },
       alerts: {
         cooldown: 600_000,

@@ -13,6 +13,7 @@ import { conditionSchema } from './condition.js';
 import { INPUT_FORMATS, MAPPED_FIELDS, OUTPUT_FORMATS, QUERY_FIELDS, RESERVED_TABLE_NAMES, TIME_BUCKETS, type MappedField } from './fields.js';
 import { metricSchema } from './metric.js';
 import { DEFAULT_RULES } from './rules.js';
+import { parseDuration } from './duration.js';
 import type { Config } from './types.js';
 import {
   Invalid, bool, countInt, dflt, duration, fraction, int, isMapping, issue, leaf, list, num, oneOf, opt, port, positiveInt, regex, req,
@@ -164,7 +165,19 @@ const ruleSchema = strictObject({
   category: str,
 });
 
+/** A whole number of minutes from '0m' to '60m' ('2m', '120s'), as ms. */
+const wholeMinutes: Schema<number> = leaf((v) => {
+  let ms = NaN;
+  try {
+    if (typeof v === 'string') ms = parseDuration(v);
+  } catch {
+    // one message below for every bad value
+  }
+  return ms >= 0 && ms <= 3_600_000 && ms % 60_000 === 0 ? ms : new Invalid(`expected whole minutes from '0m' to '60m' such as '0m' or '2m' (got ${show(v)})`);
+});
+
 const detectionSchema = strictObject({
+  enabled: dflt(bool, true),
   templates: dflt(
     strictObject({
       enabled: dflt(bool, true),
@@ -214,6 +227,16 @@ const detectionSchema = strictObject({
     {},
   ),
   evidence: dflt(strictObject({ per_minute: dflt(countInt, 5) }), {}),
+  correlations: dflt(
+    strictObject({
+      enabled: dflt(bool, true),
+      window: dflt(wholeMinutes, '0m'),
+      min_support: dflt(positiveInt, 3),
+      min_lift: dflt(num('a number of at least 1', (n) => n >= 1), 2),
+      max_p_value: dflt(num('a number greater than 0 and at most 1', (n) => n > 0 && n <= 1), 0.01),
+    }),
+    {},
+  ),
 });
 
 // ---------------------------------------------------------------------------

@@ -83,6 +83,8 @@ export interface CustomAggregation {
 
 /** Detectors and incident rules. */
 export interface DetectionConfig {
+  /** false: no template mining, evidence or detectors (their tables are written empty); measures what detection costs. */
+  enabled: boolean;
   templates: {
     enabled: boolean;
     /** Token similarity for a line to join a template, 0..1. */
@@ -111,6 +113,17 @@ export interface DetectionConfig {
   };
   /** Example lines kept per minute as evidence for anomalies and incidents. */
   evidence: { per_minute: number };
+  /** Correlated error pairs (csv/error_correlations.csv); see jobs/detect/correlate.ts. */
+  correlations: {
+    enabled: boolean;
+    /** Co-occurrence half-window (ms, whole minutes; 0 = the same minute). */
+    window: number;
+    /** Minimum minutes in which both occur. */
+    min_support: number;
+    min_lift: number;
+    /** Family-wise significance level (Bonferroni over the pairs tested). */
+    max_p_value: number;
+  };
 }
 
 /** A known failure signature. */

@@ -209,7 +209,7 @@ export function firstEvidence(evidence: ReadonlyMap<number, readonly EvidenceRow
     let best: EvidenceRow | null = null;
     for (const r of rows) {
       if (r.service === null || !services.includes(r.service)) continue;
-      // rows are kept in file order; the timestamp decides when a file is not in time order
+      // rows are kept in time order already (jobs/analytics/evidence.ts); this keeps it explicit
       if (best === null || (r.timestamp ?? Infinity) < (best.timestamp ?? Infinity)) best = r;
     }
     if (best) return best;

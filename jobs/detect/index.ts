@@ -126,6 +126,11 @@ export function incidentEvents(incidents: readonly IncidentRow[]): Severity[] {
   return [...worst.values()];
 }
 
+/** How far past its cut the worst of `rows` is: score / threshold (the score when the threshold is not positive). */
+export function anomalyExcess(rows: readonly AnomalyRow[]): number {
+  return Math.max(...rows.map((a) => (a.threshold > 0 ? a.score / a.threshold : a.score)));
+}
+
 /**
  * The `n` most anomalous minutes, each with up to `perMinute` example lines: minutes flagged by
  * more scopes and detectors first, then by how far the worst row passed its threshold. Lines of
@@ -143,9 +148,8 @@ export function topAnomaliesWithEvidence(
     if (!l) byMinute.set(a.timestamp, (l = []));
     l.push(a);
   }
-  const excess = (rows: AnomalyRow[]): number => Math.max(...rows.map((a) => (a.threshold > 0 ? a.score / a.threshold : a.score)));
   return [...byMinute.entries()]
-    .sort(([ta, a], [tb, b]) => b.length - a.length || excess(b) - excess(a) || ta - tb)
+    .sort(([ta, a], [tb, b]) => b.length - a.length || anomalyExcess(b) - anomalyExcess(a) || ta - tb)
     .slice(0, n)
     .map(([minute, rows]) => {
       const scopes = new Set(rows.map((a) => a.scope));
@@ -158,23 +162,23 @@ export function topAnomaliesWithEvidence(
 
 const DETECTOR_ORDER = { zscore: 0, forest: 1 } as const;
 
-/** Run every enabled detector, the incident rules and the health score over a run's results. */
+/** Run every enabled detector, the incident rules and the health score over a run's results (detection.enabled false: the health score alone). */
 export function detect(results: JobResults, config: DetectionConfig, opts: DetectOptions = {}): Detection {
   const anomalies: AnomalyRow[] = [];
-  if (config.zscore.enabled) {
+  if (config.enabled && config.zscore.enabled) {
     for (const series of errorSeries(results, config.zscore.per_service)) {
       anomalies.push(...zscoreAnomalies(series, { threshold: config.zscore.threshold, mode: config.zscore.mode, window: config.zscore.window }));
     }
   }
   let forestScores: ForestScore[] = [];
-  if (config.isolation_forest.enabled) {
+  if (config.enabled && config.isolation_forest.enabled) {
     const f = forestAnomalies(results, config.isolation_forest, opts);
     anomalies.push(...f.anomalies);
     forestScores = f.scores;
   }
   anomalies.sort((a, b) => a.timestamp - b.timestamp || (a.scope === b.scope ? 0 : a.scope === ALL_SCOPE ? -1 : b.scope === ALL_SCOPE ? 1 : a.scope < b.scope ? -1 : 1)
     || DETECTOR_ORDER[a.detector] - DETECTOR_ORDER[b.detector]);
-  const incidents = detectIncidentList(results, config.incidents).map(toIncidentRow);
+  const incidents = config.enabled ? detectIncidentList(results, config.incidents).map(toIncidentRow) : [];
   const inputs = healthInputs(results, anomalies, incidents, opts.slowMs);
   return {
     anomalies,

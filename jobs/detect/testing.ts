@@ -64,5 +64,5 @@ export function fill(n: number, v: number): number[] {
 
 /** An evidence row for service `service` at time t. */
 export function evidenceRow(t: number, service: string, message: string, level = 'ERROR'): EvidenceRow {
-  return { file: 'test.log', offset: t, timestamp: t, level, service, message };
+  return { timestamp: t, level, service, message };
 }

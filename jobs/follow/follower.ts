@@ -22,7 +22,7 @@ import { fastRateAlerts, RecentBuckets } from '../alerts/fast.js';
 import { detect, type Detection } from '../detect/index.js';
 import type { Dashboard } from '../dashboard/index.js';
 import { CheckpointError, encodeCheckpoint, loadCheckpoint, planHash, saveCheckpointText, type Checkpoint, type Sample, type Totals } from './checkpoint.js';
-import { relabelEvidence, relabelPartials, relabelSamples, sampleOrder } from './relabel.js';
+import { relabelPartials, relabelSamples, sampleOrder } from './relabel.js';
 import { FileTracker, type ReadRange, type TrackedFile } from './tracker.js';
 import { readAt } from './files.js';
 
@@ -331,7 +331,7 @@ export class Follower {
       let physical = 0;
       for (const p of partsOf.get(r)!) {
         const t = results.get(p.index)!;
-        if (r.readPath !== f.path) relabelPartials(t.queries, r.readPath, f.path, this.plan.index.evidence);
+        if (r.readPath !== f.path) relabelPartials(t.queries, r.readPath, f.path);
         t.queries.forEach((q, k) => {
           if (q.kind !== 'group') return;
           // the fast window's partials feed its ring, not the running aggregates
@@ -361,7 +361,6 @@ export class Follower {
   }
 
   private relabel(names: ReadonlyMap<string, string>): void {
-    relabelEvidence(this.mergers[this.plan.index.evidence]!, names);
     relabelSamples(this.samples, names);
     this.dirty = true;
   }

@@ -4,7 +4,7 @@ import { Batch, makeDictionaries } from '../../../engine/batch.js';
 import { LEVEL_CODE } from '../../../engine/schema.js';
 import { templatesAggregate } from './aggregate.js';
 import { mineTemplates } from './mine.js';
-import { errorTypes, levelNames, templatesTable } from './report.js';
+import { errorTypes, levelNames, newSince, templatesTable } from './report.js';
 import type { TemplateSketch } from './sketch.js';
 
 const spec: AggSpec = { kind: 'templates', name: 'templates', params: { maxKeys: 1000 } };
@@ -49,10 +49,15 @@ describe('templatesAggregate', () => {
 
   it('gives templates.csv rows with level names and null for unknown times', () => {
     const set = mineTemplates(merge([0, 1]));
-    expect(templatesTable(set).rows).toEqual([[1, 'disk <*> failed', 3, 'ERROR|FATAL', 500, 2000], [2, 'net down on eth0', 1, 'ERROR', 3000, 3000]]);
+    expect(templatesTable(set).rows).toEqual([[1, 'disk <*> failed', 3, 'ERROR|FATAL', 500, 2000, false], [2, 'net down on eth0', 1, 'ERROR', 3000, 3000, false]]);
+    expect(templatesTable(set).columns.map((c) => c.name)).toEqual(['type_id', 'template', 'count', 'levels', 'first_seen', 'last_seen', 'is_new']);
+    // new: first seen at or after last - window (the data ends at 3000)
+    expect(templatesTable(set, newSince(3000, 1000)).rows.map((r) => r[6])).toEqual([false, true]);
+    expect(templatesTable(set, newSince(3000, 2500)).rows.map((r) => r[6])).toEqual([true, true]);
+    expect(templatesTable(set, newSince(null, 1000)).rows.map((r) => r[6])).toEqual([false, false]);
     expect(errorTypes(set)).toHaveLength(2);
     expect(levelNames(0)).toEqual([]);
     const untimed = templatesAggregate.decode(partial([['boot failed', NaN, E]]), 0, spec);
-    expect(templatesTable(mineTemplates(untimed)).rows).toEqual([[1, 'boot failed', 1, 'ERROR', null, null]]);
+    expect(templatesTable(mineTemplates(untimed), 0).rows).toEqual([[1, 'boot failed', 1, 'ERROR', null, null, false]]);
   });
 });

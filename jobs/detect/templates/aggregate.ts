@@ -2,7 +2,8 @@
  * 'templates' as an engine aggregation: each worker sketches the messages of its
  * partition's rows (the plan filters them to error lines), the reduce side merges the
  * sketches, and mineTemplates runs once on the merged one. Register it from the job's
- * worker extensions with `registerAggregate(templatesAggregate)`.
+ * worker extensions with `registerAggregate(templatesAggregate)`. `params.minutes: true` keeps
+ * each key's lines per minute (for correlated error pairs).
  */
 import type { Aggregate, MapColumn } from '../../../engine/aggregate/aggregate.js';
 import type { Batch } from '../../../engine/batch.js';
@@ -19,11 +20,13 @@ function maxKeysOf(params: Record<string, unknown> | undefined): number {
 export const templatesAggregate: Aggregate<TemplateSketch> = {
   kind: 'templates',
   input: 'row',
+  rowFields: ['timestamp', 'level', 'message'],
   map(spec): MapColumn {
     const maxKeys = maxKeysOf(spec.params);
+    const minutes = spec.params?.minutes === true;
     const sketches: TemplateSketch[] = [];
     return {
-      init: (n) => { while (sketches.length < n) sketches.push(new TemplateSketch({ maxKeys })); },
+      init: (n) => { while (sketches.length < n) sketches.push(new TemplateSketch({ maxKeys, minutes })); },
       update: (g, _v, b?: Batch, i?: number) => {
         if (b === undefined || i === undefined) return;
         const message = b.message(i);

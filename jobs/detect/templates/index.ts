@@ -7,5 +7,5 @@ export { WILDCARD, TokenKind, type Tokenized, tokenize, maskedKey, displayKey, k
 export { TemplateSketch, type KeyStats, type SketchJSON, DEFAULT_MAX_KEYS, MAX_EXAMPLE } from './sketch.js';
 export { mineTemplates, TemplateSet, type Template, type MineOptions, type TemplateSetJSON, DEFAULT_MINE_OPTIONS, OVERFLOW_TEMPLATE } from './mine.js';
 export { templatesAggregate } from './aggregate.js';
-export { errorTypes, levelNames, templatesTable } from './report.js';
+export { errorTypes, isNewType, levelNames, newSince, templatesTable } from './report.js';
 export { groupingAccuracy } from './accuracy.js';

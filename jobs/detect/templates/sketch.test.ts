@@ -133,3 +133,45 @@ describe('TemplateSketch', () => {
     expect(s.entries()[0]![1].example.length).toBe(2000);
   });
 });
+
+describe('per-minute counts (minutes: true)', () => {
+  const ls = lines(3000, 17);
+  const withMinutes = (part: Line[]): TemplateSketch => {
+    const s = new TemplateSketch({ maxKeys: 40, minutes: true });
+    for (const l of part) s.add(l.m, l.ts, l.lvl);
+    return s;
+  };
+
+  it('counts each held key by minute, and merges to the one-pass counts for any chunking', () => {
+    const whole = withMinutes(ls);
+    // an independent count of the held keys' lines per minute
+    const want = new Map<string, Map<number, number>>();
+    for (const l of ls) {
+      const key = maskedKey(l.m);
+      if (whole.get(key) === undefined) continue;
+      const m = want.get(key) ?? new Map<number, number>();
+      const minute = Math.floor(l.ts / 60_000) * 60_000;
+      m.set(minute, (m.get(minute) ?? 0) + 1);
+      want.set(key, m);
+    }
+    expect(want.size).toBeGreaterThan(5);
+    for (const [key, s] of whole.entries()) expect([...s.minutes!].sort((a, b) => a[0] - b[0])).toEqual([...want.get(key)!].sort((a, b) => a[0] - b[0]));
+    for (const seed of [1, 2, 3]) {
+      const r = rng(seed);
+      const chunks: Line[][] = [[], [], [], [], []];
+      for (const l of ls) chunks[Math.floor(r() * chunks.length)]!.push(l);
+      const parts = chunks.map((c) => TemplateSketch.fromJSON(JSON.parse(JSON.stringify(withMinutes(c).toJSON())) as ReturnType<TemplateSketch['toJSON']>));
+      const merged = parts.reduce((a, b) => { a.merge(b); return a; });
+      expect(JSON.stringify(merged.toJSON())).toBe(JSON.stringify(whole.toJSON()));
+    }
+  });
+
+  it('keeps no minutes unless asked, and will not merge the two kinds', () => {
+    const plain = sketchOf(ls.slice(0, 50));
+    expect(plain.entries().every(([, s]) => s.minutes === null)).toBe(true);
+    expect(JSON.stringify(plain.toJSON())).not.toContain('"minutes"');
+    const other = new TemplateSketch({ minutes: true });
+    other.add('disk 1 failed', 0, 5);
+    expect(() => plain.merge(other)).toThrow(/per-minute counts/);
+  });
+});

@@ -33,14 +33,24 @@ export interface KeyStats {
    * agreed; null from the first disagreement. Lets a template show `jk2_init()`.
    */
   raw: (string | null)[];
+  /**
+   * Lines per UTC minute (minute start in ms -> count), kept only by a sketch made with
+   * `minutes: true` (correlated error pairs read them); null otherwise. Counts sum on merge.
+   */
+  minutes: Map<number, number> | null;
 }
 
 /** A sketch as plain JSON-able data, to send between threads or store. */
 export interface SketchJSON {
   v: 1;
   maxKeys: number;
-  /** [key, count, levels, firstSeen, lastSeen, example, exampleTs, raw] with null for NaN. */
-  keys: [string, number, number, number | null, number | null, string, number | null, (string | null)[]][];
+  /**
+   * [key, count, levels, firstSeen, lastSeen, example, exampleTs, raw, minutes] with null for NaN;
+   * minutes (absent in sketches without them) is [minute, count, minute, count, ...] by minute.
+   */
+  keys: [string, number, number, number | null, number | null, string, number | null, (string | null)[], number[]?][];
+  /** Whether the sketch keeps per-minute counts (absent: false). */
+  minutes?: boolean;
   /** Lines whose key fell outside the cap, or null when none did. */
   overflow: [number, number, number | null, number | null, string, number | null] | null;
 }
@@ -98,6 +108,26 @@ function rawOf(raw: string): string | null {
 }
 const MAX_RAW = 64;
 
+const MINUTE_MS = 60_000;
+
+/** Sum b's per-minute counts into a's. */
+function mergeMinutes(a: Map<number, number>, b: ReadonlyMap<number, number>): void {
+  for (const [m, c] of b) a.set(m, (a.get(m) ?? 0) + c);
+}
+
+/** Per-minute counts as flat [minute, count, ...] pairs in minute order (equal maps give equal arrays). */
+function minutesToJSON(m: ReadonlyMap<number, number>): number[] {
+  const out: number[] = [];
+  for (const k of [...m.keys()].sort((x, y) => x - y)) out.push(k, m.get(k)!);
+  return out;
+}
+
+function minutesFromJSON(flat: readonly number[] | undefined): Map<number, number> {
+  const m = new Map<number, number>();
+  if (flat) for (let i = 0; i + 1 < flat.length; i += 2) m.set(flat[i]!, flat[i + 1]!);
+  return m;
+}
+
 /** Folds b into a (a is modified). */
 function mergeStats(a: KeyStats, b: KeyStats): void {
   a.count += b.count;
@@ -109,10 +139,11 @@ function mergeStats(a: KeyStats, b: KeyStats): void {
     a.exampleTs = b.exampleTs;
   }
   for (let i = 0; i < a.raw.length; i++) if (a.raw[i] !== b.raw[i]) a.raw[i] = null;
+  if (a.minutes !== null && b.minutes !== null) mergeMinutes(a.minutes, b.minutes);
 }
 
 function emptyOverflow(): KeyStats {
-  return { count: 0, levels: 0, firstSeen: NaN, lastSeen: NaN, example: '', exampleTs: NaN, raw: [] };
+  return { count: 0, levels: 0, firstSeen: NaN, lastSeen: NaN, example: '', exampleTs: NaN, raw: [], minutes: null };
 }
 
 /**
@@ -129,6 +160,8 @@ function emptyOverflow(): KeyStats {
 export class TemplateSketch {
   /** The cap on exactly counted keys. */
   readonly maxKeys: number;
+  /** Whether each key keeps its lines per minute (KeyStats.minutes). */
+  readonly keepsMinutes: boolean;
   private readonly stats = new Map<string, KeyStats>();
   private overflowStats: KeyStats = emptyOverflow();
   /** Whether keys were ever evicted; from then on the held keys are the bottom-k and the cut is meaningful. */
@@ -141,8 +174,9 @@ export class TemplateSketch {
   private cutHash = 0;
   private cutKey = '';
 
-  constructor(options: { maxKeys?: number } = {}) {
+  constructor(options: { maxKeys?: number; minutes?: boolean } = {}) {
     this.maxKeys = Math.max(1, Math.floor(options.maxKeys ?? DEFAULT_MAX_KEYS));
+    this.keepsMinutes = options.minutes ?? false;
   }
 
   /** Distinct keys held exactly. */
@@ -179,6 +213,10 @@ export class TemplateSketch {
       s.firstSeen = minTs(s.firstSeen, time);
       s.lastSeen = maxTs(s.lastSeen, time);
       if (earlier(time, message, s.exampleTs, s.example)) { s.example = message; s.exampleTs = time; }
+      if (s.minutes !== null && time === time) {
+        const m = Math.floor(time / MINUTE_MS) * MINUTE_MS;
+        s.minutes.set(m, (s.minutes.get(m) ?? 0) + 1);
+      }
       if (s.raw.length > 0) {
         let w = 0;
         for (let i = 0; i < t.tokens.length; i++) {
@@ -191,7 +229,9 @@ export class TemplateSketch {
     }
     const raw: (string | null)[] = [];
     for (let i = 0; i < t.tokens.length; i++) if (t.kinds[i] === TokenKind.Weak) raw.push(rawOf(t.raw[i]!));
-    this.insert(key, { count: 1, levels: level, firstSeen: time, lastSeen: time, example: message, exampleTs: time, raw });
+    const minutes = this.keepsMinutes ? new Map<number, number>() : null;
+    if (minutes !== null && time === time) minutes.set(Math.floor(time / MINUTE_MS) * MINUTE_MS, 1);
+    this.insert(key, { count: 1, levels: level, firstSeen: time, lastSeen: time, example: message, exampleTs: time, raw, minutes });
     return key;
   }
 
@@ -199,12 +239,13 @@ export class TemplateSketch {
   merge(other: TemplateSketch): void {
     // A bottom-k merge is exact only when both sides keep the same k.
     if (other.maxKeys !== this.maxKeys) throw new Error(`cannot merge template sketches with maxKeys ${this.maxKeys} and ${other.maxKeys}`);
+    if (other.keepsMinutes !== this.keepsMinutes) throw new Error('cannot merge a template sketch with per-minute counts and one without');
     other.compact();
     if (other.overflowed) this.lowerCut(other.cutHash, other.cutKey);
     for (const [key, s] of other.stats) {
       const mine = this.stats.get(key);
       if (mine !== undefined) mergeStats(mine, s);
-      else this.insert(key, { ...s, raw: s.raw.slice() });
+      else this.insert(key, { ...s, raw: s.raw.slice(), minutes: s.minutes === null ? null : new Map(s.minutes) });
     }
     // Keys other evicted are outside the global bottom-k too, so they join this overflow as they are.
     if (other.overflowStats.count > 0) this.addOverflow(other.overflowStats);
@@ -241,10 +282,16 @@ export class TemplateSketch {
   /** Plain data for postMessage or JSON.stringify; keys sorted, so equal sketches give equal JSON. */
   toJSON(): SketchJSON {
     const o = this.overflow;
+    const keys: SketchJSON['keys'] = this.entries().map(([k, s]) => {
+      const row: SketchJSON['keys'][number] = [k, s.count, s.levels, toNull(s.firstSeen), toNull(s.lastSeen), s.example, toNull(s.exampleTs), s.raw.slice()];
+      if (s.minutes !== null) row.push(minutesToJSON(s.minutes));
+      return row;
+    });
     return {
       v: 1,
       maxKeys: this.maxKeys,
-      keys: this.entries().map(([k, s]) => [k, s.count, s.levels, toNull(s.firstSeen), toNull(s.lastSeen), s.example, toNull(s.exampleTs), s.raw.slice()]),
+      ...(this.keepsMinutes ? { minutes: true } : {}),
+      keys,
       overflow: o === null ? null : [o.count, o.levels, toNull(o.firstSeen), toNull(o.lastSeen), o.example, toNull(o.exampleTs)],
     };
   }
@@ -252,13 +299,17 @@ export class TemplateSketch {
   /** Rebuilds a sketch from toJSON's output. */
   static fromJSON(j: SketchJSON): TemplateSketch {
     if (j.v !== 1) throw new Error(`unsupported template sketch version ${String(j.v)}`);
-    const sk = new TemplateSketch({ maxKeys: j.maxKeys });
-    for (const [key, count, levels, first, last, example, exampleTs, raw] of j.keys) {
-      sk.insert(key, { count, levels, firstSeen: fromNull(first), lastSeen: fromNull(last), example, exampleTs: fromNull(exampleTs), raw: raw.slice() });
+    const keepsMinutes = j.minutes === true;
+    const sk = new TemplateSketch({ maxKeys: j.maxKeys, minutes: keepsMinutes });
+    for (const [key, count, levels, first, last, example, exampleTs, raw, minutes] of j.keys) {
+      sk.insert(key, {
+        count, levels, firstSeen: fromNull(first), lastSeen: fromNull(last), example, exampleTs: fromNull(exampleTs), raw: raw.slice(),
+        minutes: keepsMinutes ? minutesFromJSON(minutes) : null,
+      });
     }
     if (j.overflow !== null) {
       const [count, levels, first, last, example, exampleTs] = j.overflow;
-      sk.addOverflow({ count, levels, firstSeen: fromNull(first), lastSeen: fromNull(last), example, exampleTs: fromNull(exampleTs), raw: [] });
+      sk.addOverflow({ count, levels, firstSeen: fromNull(first), lastSeen: fromNull(last), example, exampleTs: fromNull(exampleTs), raw: [], minutes: null });
     }
     // A sketch that overflowed holds exactly its bottom-k; its cut is the largest held key.
     if (j.overflow !== null && j.keys.length > 0) {
@@ -282,10 +333,11 @@ export class TemplateSketch {
   private addOverflow(s: KeyStats): void {
     const o = this.overflowStats;
     if (o.count === 0) {
-      this.overflowStats = { count: s.count, levels: s.levels, firstSeen: s.firstSeen, lastSeen: s.lastSeen, example: s.example, exampleTs: s.exampleTs, raw: [] };
+      // the overflow keeps no minutes: its lines are no one error type, so they pair with nothing
+      this.overflowStats = { count: s.count, levels: s.levels, firstSeen: s.firstSeen, lastSeen: s.lastSeen, example: s.example, exampleTs: s.exampleTs, raw: [], minutes: null };
       return;
     }
-    mergeStats(o, { ...s, raw: [] });
+    mergeStats(o, { ...s, raw: [], minutes: null });
   }
 
   /** Lowers the cut to (h, key) when that is earlier, evicting held keys after it. */

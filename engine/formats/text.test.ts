@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { Batch, makeDictionaries } from '../batch.js';
+import { mulberry32 } from '../random.js';
+import { textFormat } from './text.js';
+
+/** Parse every line with the given needed fields; returns the batch (all rows parsed). */
+function parseAll(lines: string[], fields: ReadonlySet<string> | undefined): Batch {
+  const buf = Buffer.from(lines.join('\n'));
+  const b = new Batch(lines.length, makeDictionaries(), 'file');
+  b.buf = buf;
+  const parser = textFormat.create({ file: 'x', options: {}, fields });
+  let pos = 0;
+  lines.forEach((_, n) => {
+    let nl = buf.indexOf(10, pos);
+    if (nl < 0) nl = buf.length;
+    const row = b.begin(n, pos);
+    expect(parser.parse(buf, pos, nl, b, row)).toBeNull();
+    pos = nl + 1;
+  });
+  return b;
+}
+
+const TRICKY = [
+  '2025-01-10 12:05:15,456 INFO auth User logged in',
+  '2025-01-10 12:05:15,456 ERROR api Timeout after 30s ip=10.0.0.1 endpoint=/a?x=1 method=GET status=504 rt=30000ms bytes=0',
+  '2025-01-10 12:05:15,456 ERROR api retry=3 is not a key, then ip=10.0.0.2 in the middle and status=500',
+  '2025-01-10 12:05:15,456 ERROR api ip=10.0.0.3 status=500',
+  '2025-01-10 12:05:15,456 ERROR api failed  ip=10.0.0.4   rt=1.5s\t',
+  '2025-01-10 12:05:15,456 WARN db a=b c=d ip=1.1.1.1 trailing words',
+  '2025-01-10 12:05:15,456 ERROR db x',
+  '2025-01-10 12:05:15,456 ERROR db ünïcödé message ip="10.0.0.5", endpoint=/é method=POST',
+];
+
+describe('text format: the message end found on demand', () => {
+  it('gives the same message and fields as a full parse, for any set of wanted keys', () => {
+    const random = mulberry32(8);
+    const words = ['ip=10.1.2.3', 'endpoint=/x/y', 'method=GET', 'status=502', 'rt=12ms', 'bytes=7', 'k=v', 'x=', '=y', 'plain', 'ünï', 'a=b=c'];
+    const lines = [...TRICKY];
+    for (let i = 0; i < 300; i++) {
+      const n = Math.floor(random() * 8);
+      const toks = Array.from({ length: n }, () => words[Math.floor(random() * words.length)]!);
+      lines.push(`2025-01-10 12:05:${String(i % 60).padStart(2, '0')},000 ERROR svc ${toks.join(random() < 0.2 ? '  ' : ' ')}`);
+    }
+    const full = parseAll(lines, undefined);
+    for (const fields of [['message'], ['message', 'ip'], ['message', 'ip', 'status_code', 'response_time_ms'], ['message', 'bytes', 'endpoint']]) {
+      const lazy = parseAll(lines, new Set(fields));
+      lines.forEach((line, i) => {
+        expect(lazy.message(i), line).toBe(full.message(i));
+        if (fields.includes('ip')) expect(lazy.ip[i], line).toBe(full.ip[i]);
+        if (fields.includes('status_code')) expect(lazy.status_code[i], line).toEqual(full.status_code[i]);
+      });
+      // fields no query reads stay null
+      if (!fields.includes('method')) expect([...lazy.method.subarray(0, lines.length)].every((m) => m === -1)).toBe(true);
+    }
+    expect(full.message(1)).toBe('Timeout after 30s');
+    expect(full.message(2)).toBe('retry=3 is not a key, then ip=10.0.0.2 in the middle and status=500');
+    expect(full.message(4)).toBe('failed');
+  });
+});
