@@ -2,6 +2,10 @@
 import { registerAggregate } from '../../engine/aggregate/registry.js';
 import { evidence } from './evidence.js';
 import { templatesAggregate } from '../detect/templates/aggregate.js';
+import { lineSample } from '../detect/lines/sample.js';
+import { lineAnomalies } from '../detect/lines/anomalies.js';
 
 registerAggregate(evidence as never);
 registerAggregate(templatesAggregate as never);
+registerAggregate(lineSample as never);
+registerAggregate(lineAnomalies as never);

@@ -14,7 +14,7 @@ const MINUTE: NamedExpr = { name: 'minute', expr: { op: 'bucket', expr: col('tim
 const RT = col('response_time_ms');
 
 /** Names of the standard queries, in plan order. */
-export const STANDARD = ['levels', 'minuteLevelService', 'minute', 'service', 'ip', 'endpoint', 'overall', 'templates', 'evidence'] as const;
+export const STANDARD = ['levels', 'minuteLevelService', 'minute', 'service', 'ip', 'endpoint', 'overall', 'templates', 'evidence', 'lineSample'] as const;
 export type StandardQuery = (typeof STANDARD)[number];
 
 export interface JobPlan {
@@ -85,6 +85,11 @@ export function buildPlan(config: Config): JobPlan {
       filter: isError,
       groupBy: [MINUTE],
       aggs: [{ kind: 'evidence', name: 'examples', params: { n: config.detection.evidence.per_minute } }],
+    },
+    // the line forest's training sample (jobs/detect/lines/sample.ts)
+    lineSample: {
+      groupBy: [],
+      aggs: [{ kind: 'line_sample', name: 'line_sample', params: { k: config.detection.lines.enabled ? config.detection.lines.training_lines : 0 } }],
     },
   };
   const queries: QuerySpec[] = STANDARD.map((k) => q[k]);

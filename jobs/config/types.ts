@@ -101,6 +101,17 @@ export interface DetectionConfig {
     window: number;
   };
   isolation_forest: { enabled: boolean; trees: number; sample_size: number; contamination: number; seed: number };
+  /** The line-level isolation forest and the anomaly report's thresholds (jobs/detect/lines). */
+  lines: {
+    enabled: boolean; trees: number; sample_size: number;
+    /** Lines the workers sample for training (bottom-k by hash of content and position). */
+    training_lines: number;
+    contamination: number; seed: number;
+    /** Share of lines the first screen_trees trees pass on to the whole forest (1: every line fully). */
+    screen: number; screen_trees: number;
+    /** A line slower than slow_factor x its service's P95 is SLOW_RESPONSE. */
+    slow_factor: number;
+  };
   rules: DetectionRule[];
   incidents: {
     /** ms */
