@@ -28,9 +28,8 @@ import './analytics/extensions.js';
 import { detect, type AnomalyRow, type Detection } from './detect/index.js';
 import { anomaliesTable, forestScoresTable, incidentsTable, newErrorTypes, newErrorTypesTable } from './analytics/detection-tables.js';
 import { alertCandidates, createAlerting, horizonOf } from './alerts/index.js';
-import type { LineAnomalies } from './detect/lines/anomalies.js';
-import { runLinePass } from './detect/lines/pass.js';
-import { anomalyReportTable, lineModelOf, typeBreakdown } from './detect/lines/report.js';
+import { anomalyReport, anomalyReportTable, typeBreakdown, type AnomalyReport } from './detect/lines/report.js';
+import { LineResolver } from './detect/lines/rows.js';
 
 export interface JobOptions {
   signal?: AbortSignal;
@@ -96,12 +95,15 @@ export function errorTypesOf(results: JobResults, config: Config): { set: Templa
   return out;
 }
 
-/** The anomaly report's line pass (a second pass over the bytes, see jobs/detect/lines) on a running engine; null when off. */
-export async function anomalousLines(engine: Engine, config: Config, results: JobResults, opts: { partitions?: Partition[]; signal?: AbortSignal } = {}): Promise<LineAnomalies | null> {
+/**
+ * The anomaly report on a running engine after the job's pass: the forest's line pass over the
+ * spans of unusual minutes, combined with the pass's findings (jobs/detect/lines); null when off.
+ * The findings' line numbers must be resolved already (the pass's partitions know them).
+ */
+export async function anomalousLines(engine: Engine, config: Config, results: JobResults, opts: { gzip?: ReadonlyMap<string, number>; signal?: AbortSignal } = {}): Promise<AnomalyReport | null> {
   const { set, types } = errorTypesOf(results, config);
-  const model = lineModelOf(config, results, set, newErrorTypes(types, results.lastTimestamp, config.detection.templates.new_window));
-  if (!model) return null;
-  return runLinePass(engine, scanOf(config), model, { extensions: buildPlan(config).extensions, partitions: opts.partitions, signal: opts.signal });
+  const newTypes = newErrorTypes(types, results.lastTimestamp, config.detection.templates.new_window);
+  return anomalyReport(engine, scanOf(config), config, results, buildPlan(config).extensions, { set, newTypes, gzip: opts.gzip, signal: opts.signal });
 }
 
 /** The scan the job runs over: its inputs, format, multi-line rule and partition size. */
@@ -144,7 +146,7 @@ export interface JobOutputs {
  * follower (jobs/follow), so whatever runs here (mining, detection) runs in follow mode too.
  * `startedAt` (ms since the epoch) is when the run began: the summary's rates divide by the time since.
  */
-export function buildOutputs(config: Config, results: JobResults, stats: ScanStats, startedAt: number, lines: LineAnomalies | null = null): JobOutputs {
+export function buildOutputs(config: Config, results: JobResults, stats: ScanStats, startedAt: number, lines: AnomalyReport | null = null): JobOutputs {
   const { set, types } = errorTypesOf(results, config);
   const detection = detect(results, config.detection, { topAnomalies: 20 });
   const newTypes = newErrorTypes(types, results.lastTimestamp, config.detection.templates.new_window);
@@ -191,13 +193,20 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
   const engine = await Engine.start({ workers: config.engine.workers });
   let res: ExecuteResult;
   let results: JobResults;
-  let lines: LineAnomalies | null;
+  let lines: AnomalyReport | null;
   try {
+    let parts: Partition[] = [];
+    const physical = new Map<number, number>();
     res = await engine.execute(scanOf(config), plan.queries, {
       extensions: plan.extensions, signal: opts.signal, onProgress: opts.onProgress, handleSigint: opts.handleSigint,
+      onPlan: (p) => { parts = p; }, onTaskResult: (r) => physical.set(r.partition, r.physicalLines),
     });
     results = collectResults(plan, res.mergers);
-    lines = await anomalousLines(engine, config, results, { signal: opts.signal });
+    // the findings name lines by partition: the partitions' line counts make them file lines
+    const resolver = new LineResolver(parts, physical);
+    for (const x of [...(results.lineFindings?.rows ?? []), ...(results.lineFindings?.spans ?? [])]) resolver.resolve(x);
+    const gzip = new Map(parts.filter((p) => p.gzip).map((p) => [p.file, p.end]));
+    lines = await anomalousLines(engine, config, results, { gzip, signal: opts.signal });
   } finally {
     await engine.close();
   }

@@ -107,10 +107,10 @@ export interface DetectionConfig {
     /** Lines the workers sample for training (bottom-k by hash of content and position). */
     training_lines: number;
     contamination: number; seed: number;
-    /** Share of lines the first screen_trees trees pass on to the whole forest (1: every line fully). */
-    screen: number; screen_trees: number;
-    /** A line slower than slow_factor x its service's P95 is SLOW_RESPONSE. */
-    slow_factor: number;
+    /** Share of each service's minutes (by error rate, by latency) whose lines the forest scores (1: every line). */
+    context_share: number;
+    /** A line at least this slow (ms) is SLOW_RESPONSE. */
+    slow_ms: number;
   };
   rules: DetectionRule[];
   incidents: {

@@ -1,13 +1,19 @@
 /**
- * The line model: everything a worker needs to decide, line by line, whether a line is anomalous
- * and why (the line pass, jobs/detect/lines/anomalies.ts). Built on the main thread after the
- * job's pass from merged results: the rolling context per (minute, service), the forest trained
- * on the workers' bottom-k sample, its cuts, the pattern rules, slow thresholds and new templates.
- * Plain data, so it travels to workers inside the query's params.
+ * The line model: what the workers need to score lines with the line-level isolation forest (the
+ * line pass, jobs/detect/lines/anomalies.ts). Built on the main thread after the job's pass from
+ * merged results: the rolling context of every (minute, service), each service's usual context,
+ * the forest trained on the workers' bottom-k sample and its contamination cut, and the contexts
+ * worth scoring. Plain data, so it travels to workers inside the query's params.
+ *
+ * ML_DETECTED is contextual: a line is flagged when the forest scores it above the cut AND it would
+ * score below the cut in its service's usual context (the median over the service's minutes). A
+ * line that is odd whenever it is logged (a rare message) is not the forest's finding: the error
+ * level and the pattern rules report those; the forest reports lines made abnormal by the moment.
+ * So only lines in contexts far from usual can be flagged: the candidates are the (minute, service)
+ * contexts in the top `context_share` of their service's error rate or mean latency, or in the
+ * bottom of its latency; the README measures what this loses against scoring every line.
  */
 import { quantile } from 'simple-statistics';
-import { LEVEL_CODE, type Level } from '../../../engine/schema.js';
-import type { TemplateSetJSON } from '../templates/mine.js';
 import { SeededForest } from '../forest.js';
 import { CompiledForest, type CompiledForestJSON } from './compiled.js';
 import { ContextIndex, buildContext, serviceCode, type LineContext, type ServiceMinuteCell } from './features.js';
@@ -19,83 +25,74 @@ export interface LineForestOptions {
   sample_size: number;
   contamination: number;
   seed: number;
-  /** Share of lines (judged on the sample) that the first `screen_trees` trees let through to the whole forest; 1 = score every line fully. */
-  screen: number;
-  screen_trees: number;
+  /** Share of each service's minutes (by error rate, by latency) whose lines are scored. */
+  context_share: number;
 }
-
-export interface LineRule { name: string; pattern: string; flags: string; level: number }
 
 export interface LineModelJSON {
   context: LineContext;
-  forest: CompiledForestJSON | null;
-  /** Trees of the screen, and the partial score a line needs to be scored by the whole forest. */
-  screenTrees: number;
-  screenCut: number;
-  /** The contamination cut: a line scoring at least this is ML_DETECTED. */
-  mlCut: number;
-  errorLevels: number[];
-  criticalLevels: number[];
-  rules: LineRule[];
-  /** Response time above which a line of service code k is SLOW_RESPONSE (-1: none). */
-  slow: number[];
-  newTemplates: { set: TemplateSetJSON; ids: number[]; since: number } | null;
-  /** Rows kept (the report's cap), and lines kept by forest score alone (evaluation; 0 = none). */
+  /** Per service code: its usual err_rate_5m and rt_mean_5m, as the forest sees them. */
+  usual: [number, number][];
+  /** Context keys (see LineContext) whose lines are scored. */
+  candidates: number[];
+  forest: CompiledForestJSON;
+  /** The contamination cut on the training sample's scores. */
+  cut: number;
+  /** Rows kept (the report's cap), and ML lines kept by forest score alone (evaluation; 0 = none). */
   limit: number;
   forestTop: number;
 }
-
-export interface ModelInputs {
-  sample: readonly SampleRow[];
-  cells: readonly ServiceMinuteCell[];
-  /** P95 latency per service (null service: key null). */
-  p95: ReadonlyMap<string | null, number | null>;
-  slowFactor: number;
-  errorLevels: readonly string[];
-  criticalLevels: readonly string[];
-  rules: readonly { name: string; pattern: string; ignore_case: boolean; level?: string }[];
-  newTemplates: LineModelJSON['newTemplates'];
-  limit: number;
-  forest: LineForestOptions | null;
-  forestTop?: number;
-}
-
-const code = (l: string): number => LEVEL_CODE[l as Level] ?? LEVEL_CODE.UNKNOWN;
 
 /** Feature vectors of the sample rows under a context. */
 export function sampleVectors(index: ContextIndex, sample: readonly SampleRow[]): Float64Array[] {
   return sample.map((r) => index.vector({ timestamp: r.timestamp, level: r.level, service: serviceCode(index.ctx.services, r.service), rt: r.rt }, r.message));
 }
 
-/** Build the model; trains the forest (deterministic: the sample and the seed fix it). */
-export function buildLineModel(inp: ModelInputs): LineModelJSON {
-  const context = buildContext(inp.cells);
-  const index = new ContextIndex(context);
-  let forest: CompiledForestJSON | null = null;
-  let screenTrees = 0;
-  let screenCut = Number.NEGATIVE_INFINITY;
-  let mlCut = Number.POSITIVE_INFINITY;
-  if (inp.forest && inp.sample.length >= 2) {
-    const rows = sampleVectors(index, inp.sample);
-    const trained = SeededForest.train(rows.map((r) => Array.from(r)), inp.forest);
-    forest = CompiledForest.of(trained);
-    const c = new CompiledForest(forest);
-    const full = rows.map((r) => c.score(r));
-    mlCut = quantile(full, 1 - inp.forest.contamination);
-    screenTrees = Math.min(inp.forest.screen_trees, c.trees);
-    if (inp.forest.screen < 1 && screenTrees < c.trees) {
-      const partial = rows.map((r) => c.scoreOf(c.pathSum(r, 0, screenTrees), screenTrees));
-      screenCut = quantile(partial, 1 - inp.forest.screen);
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const rtFeature = (rt: number): number => (rt < 0 ? -1 : Math.log1p(rt));
+
+/** Each service's usual context and its candidate contexts. */
+export function contextsOf(ctx: LineContext, share: number): { usual: [number, number][]; candidates: number[] } {
+  const width = ctx.services.length + 1;
+  const idx: number[][] = Array.from({ length: width }, () => []);
+  ctx.keys.forEach((k, i) => idx[k % width]!.push(i));
+  const usual: [number, number][] = [];
+  const candidates: number[] = [];
+  for (let svc = 0; svc < width; svc++) {
+    const mine = idx[svc]!;
+    const err = mine.map((i) => ctx.errRate[i]!);
+    const rt = mine.filter((i) => ctx.rtMean[i]! >= 0).map((i) => rtFeature(ctx.rtMean[i]!));
+    usual.push([median(err), rt.length ? median(rt) : -1]);
+    if (mine.length === 0) continue;
+    const errHi = quantile(err, 1 - share);
+    const rtHi = rt.length ? quantile(rt, 1 - share) : Infinity;
+    const rtLo = rt.length ? quantile(rt, share / 2) : -Infinity;
+    for (const i of mine) {
+      const r = rtFeature(ctx.rtMean[i]!);
+      // a tail beyond a quantile that equals the median holds nothing unusual (most minutes without errors)
+      if ((ctx.errRate[i]! >= errHi && ctx.errRate[i]! > usual[svc]![0]) || (ctx.rtMean[i]! >= 0 && (r >= rtHi || r < rtLo))) candidates.push(ctx.keys[i]!);
     }
   }
-  const slow = [...context.services, null].map((s) => {
-    const p = inp.p95.get(s);
-    return p === undefined || p === null ? -1 : inp.slowFactor * p;
-  });
-  return {
-    context, forest, screenTrees, screenCut, mlCut,
-    errorLevels: inp.errorLevels.map(code), criticalLevels: inp.criticalLevels.map(code),
-    rules: inp.rules.map((r) => ({ name: r.name, pattern: r.pattern, flags: r.ignore_case ? 'i' : '', level: r.level ? code(r.level) : -1 })),
-    slow, newTemplates: inp.newTemplates, limit: inp.limit, forestTop: inp.forestTop ?? 0,
-  };
+  return { usual, candidates: candidates.sort((a, b) => a - b) };
+}
+
+/** Build the model, or null without enough sample to train on (deterministic: the sample and the seed fix it). */
+export function buildLineModel(inp: {
+  sample: readonly SampleRow[]; cells: readonly ServiceMinuteCell[]; forest: LineForestOptions; limit: number; forestTop?: number;
+}): LineModelJSON | null {
+  if (inp.sample.length < 2) return null;
+  const context = buildContext(inp.cells);
+  const index = new ContextIndex(context);
+  const rows = sampleVectors(index, inp.sample);
+  const forest = CompiledForest.of(SeededForest.train(rows.map((r) => Array.from(r)), inp.forest));
+  const c = new CompiledForest(forest);
+  const cut = quantile(rows.map((r) => c.score(r)), 1 - inp.forest.contamination);
+  const { usual, candidates } = contextsOf(context, inp.forest.context_share);
+  return { context, usual, candidates, forest, cut, limit: inp.limit, forestTop: inp.forestTop ?? 0 };
 }

@@ -1,72 +1,82 @@
 /**
- * The line pass: the second pass over the bytes, which the anomaly report needs because a line's
- * features (its service's rolling error rate and latency) and the forest exist only once the first
- * pass has merged. Runs one query (the 'line_anomalies' aggregation) on the engine, then turns
- * each kept row's partition-local line into its line in the file: the partitions' physical line
- * counts come back with their results, so no extra read is needed.
+ * The line pass: the forest's pass over the bytes, which must follow the job's pass because a
+ * line's features (its service's rolling error rate and latency) and the forest itself exist only
+ * once that pass has merged. It reads only the byte spans of the minutes with candidate contexts
+ * (the job's pass recorded each minute's span per file), cut into pieces for the workers; each
+ * piece starts at a known line, so rows get their file line numbers without another read.
  */
 import type { Engine } from '../../../engine/index.js';
 import type { ScanSpec, TaskResult } from '../../../engine/plan.js';
 import type { Partition } from '../../../partitions/plan.js';
 import type { LineAnomalies } from './anomalies.js';
+import type { MinuteSpan } from './findings.js';
 import type { LineModelJSON } from './model.js';
+import { LineResolver } from './rows.js';
+
+const MINUTE = 60_000;
+/** Largest piece of a span one task reads. */
+const PIECE = 8 << 20;
+/** Spans closer than this are read as one. */
+const GAP = 1 << 20;
 
 export interface LinePassOptions {
   extensions: string[];
-  /** Run these partitions (follow mode: every tracked file from its start) instead of planning the scan. */
-  partitions?: Partition[];
-  /** Score every line with the whole forest (no screen): the exact reference. */
+  /** The model-free checks (RuleSpec as JSON), to complete flagged rows. */
+  rules: string;
+  /** Files read as one gzip stream (no byte ranges), with their sizes. */
+  gzip?: ReadonlyMap<string, number>;
+  /** Score every line of every file (no candidate spans): the exact reference. */
   exact?: boolean;
   signal?: AbortSignal;
 }
 
-/** Maps (file, offset, partition-local line) to the 1-based line in the file. */
-export class LineResolver {
-  private readonly byFile = new Map<string, { start: number; base: number }[]>();
+type Piece = Partition & { firstLine?: number };
 
-  constructor(parts: readonly Partition[], physicalLines: ReadonlyMap<number, number>) {
-    const sorted = [...parts].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
-    let base = 0;
-    let file = '';
-    for (const p of sorted) {
-      if (p.file !== file) { file = p.file; base = 0; }
-      let list = this.byFile.get(p.file);
-      if (!list) this.byFile.set(p.file, (list = []));
-      list.push({ start: p.start, base });
-      base += physicalLines.get(p.index) ?? 0;
+/** The pieces to read: the spans of candidate minutes, merged where they touch, cut at PIECE bytes. */
+export function piecesOf(spans: readonly MinuteSpan[], model: LineModelJSON, gzip: ReadonlyMap<string, number>): Piece[] {
+  const width = model.context.services.length + 1;
+  const minutes = new Set(model.candidates.map((k) => Math.floor(k / width) * MINUTE));
+  const byFile = new Map<string, MinuteSpan[]>();
+  for (const s of spans) if (minutes.has(s.minute)) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+  const pieces: Piece[] = [];
+  for (const file of [...byFile.keys()].sort()) {
+    if (gzip.has(file)) {
+      pieces.push({ index: pieces.length, file, start: 0, end: gzip.get(file)!, gzip: true, part: 0, firstLine: 0 });
+      continue;
+    }
+    const list = byFile.get(file)!.sort((a, b) => a.offset - b.offset);
+    let part = 0;
+    for (let k = 0; k < list.length;) {
+      const first = list[k]!;
+      let end = first.last + 1;
+      // spans close together are read as one: the lines between cost less than a task of their own
+      for (k++; k < list.length && list[k]!.offset <= end + GAP; k++) end = Math.max(end, list[k]!.last + 1);
+      for (let start = first.offset; start < end; start += PIECE) {
+        pieces.push({ index: pieces.length, file, start, end: Math.min(end, start + PIECE), gzip: false, part: part++, ...(start === first.offset ? { firstLine: first.line - 1 } : {}) });
+      }
     }
   }
-
-  /** A line starting at `offset` belongs to the last partition starting at or before it (Hadoop's rule). */
-  resolve(file: string, offset: number, local: number): number {
-    const list = this.byFile.get(file);
-    if (!list) throw new Error(`line pass: no partition of ${file}`);
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (list[mid]!.start <= offset) lo = mid; else hi = mid - 1;
-    }
-    return list[lo]!.base + local + 1;
-  }
+  return pieces;
 }
 
-/** Run the line pass of `model` over `scan`; rows come back with file line numbers. */
-export async function runLinePass(engine: Engine, scan: ScanSpec, model: LineModelJSON, opts: LinePassOptions): Promise<LineAnomalies> {
-  let parts: Partition[] = opts.partitions ?? [];
+/** Run the forest's line pass; rows come back with file line numbers. */
+export async function runLinePass(engine: Engine, scan: ScanSpec, model: LineModelJSON, spans: readonly MinuteSpan[], opts: LinePassOptions): Promise<LineAnomalies> {
+  const empty: LineAnomalies = { rows: [], ml: 0, mlOnly: 0, scored: 0, forestTop: [] };
+  let parts: Piece[] = opts.exact ? [] : piecesOf(spans, model, opts.gzip ?? new Map());
+  if (!opts.exact && parts.length === 0) return empty;
   const physical = new Map<number, number>();
   const res = await engine.execute(scan, [{
     groupBy: [],
-    aggs: [{ kind: 'line_anomalies', name: 'anomalous_lines', params: { model: JSON.stringify(model), exact: opts.exact ?? false } }],
+    aggs: [{ kind: 'line_anomalies', name: 'ml_lines', params: { model: JSON.stringify(model), rules: opts.rules, exact: opts.exact ?? false } }],
   }], {
-    extensions: opts.extensions, partitions: opts.partitions, signal: opts.signal,
-    onPlan: (p) => { parts = p; },
+    extensions: opts.extensions, partitions: opts.exact ? undefined : parts, signal: opts.signal,
+    onPlan: (p) => { if (opts.exact) parts = p; },
     onTaskResult: (r: TaskResult) => physical.set(r.partition, r.physicalLines),
   });
   const merger = res.mergers[0]!;
   const entry = [...merger.entries()][0];
-  const state: LineAnomalies = entry ? (merger.stateOf(entry, 0) as LineAnomalies) : { rows: [], total: 0, types: {}, scored: 0, forestTop: [] };
+  const state = entry ? (merger.stateOf(entry, 0) as LineAnomalies) : empty;
   const resolver = new LineResolver(parts, physical);
-  for (const r of state.rows) r.line = resolver.resolve(r.file, r.offset, r.line);
+  for (const r of state.rows) resolver.resolve(r);
   return state;
 }

@@ -1,50 +1,83 @@
 /**
- * The anomaly report (S3's anomaly_report.csv): the model built from a run's merged results, and
- * the table written from the line pass: `file,line,timestamp,level,service,type,confidence,score,message`.
+ * The anomaly report (S3's anomaly_report.csv): the checks and the line model built from a run's
+ * config and merged results, the line pass, and the table written from both passes:
+ * `file,line,timestamp,level,service,type,confidence,score,message`.
  */
+import type { Engine } from '../../../engine/index.js';
+import type { ScanSpec } from '../../../engine/plan.js';
 import type { JobResults } from '../../analytics/results.js';
 import type { ErrorType } from '../../analytics/tables.js';
 import type { Config } from '../../config/types.js';
 import type { ReportTable } from '../../report/table.js';
 import type { TemplateSet } from '../templates/mine.js';
-import type { AnomalyLine, LineAnomalies } from './anomalies.js';
+import type { LineAnomalies } from './anomalies.js';
+import { addTypes, type LineFindings } from './findings.js';
 import { buildLineModel, type LineModelJSON } from './model.js';
+import { runLinePass } from './pass.js';
+import { PRIORS } from './rules.js';
+import { ruleSpecOf } from './rules-config.js';
+import { bestFirst, rowOrder, type AnomalyLine } from './rows.js';
 
-/** The line model of a run (null when the line report is off). */
-export function lineModelOf(config: Config, results: JobResults, set: TemplateSet | null, newTypes: readonly ErrorType[], forestTop = 0): LineModelJSON | null {
-  const d = config.detection;
-  if (!d.lines.enabled) return null;
+/** The line model of a run (null when off or without a training sample). */
+export function lineModelOf(config: Config, results: JobResults, forestTop = 0): LineModelJSON | null {
+  if (!config.detection.lines.enabled) return null;
   const errors = new Set<string>(config.levels.error);
-  const since = Math.min(...newTypes.map((t) => t.firstSeen ?? Infinity));
   return buildLineModel({
     sample: results.lineSample ?? [],
     cells: results.minuteLevelService.map((c) => ({
       minute: c.minute, service: c.service, total: c.count, errors: errors.has(c.level) ? c.count : 0, rtSum: c.rtSum, rtCount: c.rtCount,
     })),
-    p95: new Map(results.services.map((s) => [s.service, s.rtP95])),
-    slowFactor: d.lines.slow_factor,
-    errorLevels: config.levels.error,
-    criticalLevels: config.levels.critical,
-    rules: d.rules,
-    newTemplates: set && newTypes.length > 0 && Number.isFinite(since) ? { set: set.toJSON(), ids: newTypes.map((t) => t.id), since } : null,
+    forest: config.detection.lines,
     limit: config.output.anomaly_report_limit,
-    forest: d.lines,
     forestTop,
   });
 }
 
-/** High: very likely worth reading (score >= 0.9, or three findings); Medium: score >= 0.75 or two findings; else Low. */
-export function confidenceOf(r: Pick<AnomalyLine, 'score' | 'type'>): 'High' | 'Medium' | 'Low' {
-  const n = r.type.split(';').length;
-  if (r.score >= 0.9 || n >= 3) return 'High';
-  if (r.score >= 0.75 || n >= 2) return 'Medium';
-  return 'Low';
+/** What the report is written from: the kept rows, the total and the count per type. */
+export interface AnomalyReport { rows: AnomalyLine[]; total: number; types: Record<string, number> }
+
+/** Run the line pass (when there is a model) and combine it with the job pass's findings. */
+export async function anomalyReport(
+  engine: Engine, scan: ScanSpec, config: Config, results: JobResults, extensions: string[],
+  opts: { set: TemplateSet | null; newTypes: readonly ErrorType[]; gzip?: ReadonlyMap<string, number>; signal?: AbortSignal },
+): Promise<AnomalyReport | null> {
+  const findings = results.lineFindings;
+  if (!config.detection.lines.enabled || !findings) return null;
+  const model = lineModelOf(config, results);
+  const ml = model ? await runLinePass(engine, scan, model, findings.spans, { extensions, rules: ruleSpecOf(config), gzip: opts.gzip, signal: opts.signal }) : null;
+  return combine(findings, ml, config.output.anomaly_report_limit, opts.set, opts.newTypes);
+}
+
+/**
+ * One row per line from both passes (the forest's row, which carries every finding, wins), tagged
+ * NEW_TEMPLATE when an error line's template is among the new error types, best first, capped.
+ */
+export function combine(findings: LineFindings, ml: LineAnomalies | null, limit: number, set: TemplateSet | null, newTypes: readonly ErrorType[]): AnomalyReport {
+  const byLine = new Map<string, AnomalyLine>();
+  for (const r of findings.rows) byLine.set(`${r.file}\u0000${r.offset}`, { ...r });
+  for (const r of ml?.rows ?? []) byLine.set(`${r.file}\u0000${r.offset}`, { ...r });
+  const fresh = new Set(newTypes.map((t) => t.id));
+  const types = addTypes(findings.types, ml ? { ML_DETECTED: ml.ml } : {});
+  if (set && fresh.size > 0) {
+    types.NEW_TEMPLATE = newTypes.reduce((s, t) => s + t.count, 0);
+    for (const r of byLine.values()) {
+      if (!r.type.split(';').includes('ERROR_LEVEL') || !fresh.has(set.assign(r.message))) continue;
+      r.type = r.type.replace('ERROR_LEVEL', 'ERROR_LEVEL;NEW_TEMPLATE');
+      r.score = 1 - (1 - r.score) * (1 - PRIORS.newTemplate);
+    }
+  }
+  return { rows: bestFirst([...byLine.values()], limit, rowOrder), total: findings.total + (ml?.mlOnly ?? 0), types };
+}
+
+/** High: score >= 0.9 (e.g. a critical pattern, or two findings); Medium: >= 0.75; else Low. */
+export function confidenceOf(score: number): 'High' | 'Medium' | 'Low' {
+  return score >= 0.9 ? 'High' : score >= 0.75 ? 'Medium' : 'Low';
 }
 
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 
 /** csv/anomaly_report.csv: the kept lines, best first. */
-export function anomalyReportTable(state: LineAnomalies | null): ReportTable {
+export function anomalyReportTable(report: AnomalyReport | null): ReportTable {
   return {
     name: 'anomaly_report',
     columns: [
@@ -52,12 +85,11 @@ export function anomalyReportTable(state: LineAnomalies | null): ReportTable {
       { name: 'level', type: 'string' }, { name: 'service', type: 'string' }, { name: 'type', type: 'string' },
       { name: 'confidence', type: 'string' }, { name: 'score', type: 'float' }, { name: 'message', type: 'string' },
     ],
-    rows: (state?.rows ?? []).map((r) => [r.file, r.line, r.timestamp, r.level, r.service, r.type, confidenceOf(r), round4(r.score), r.message]),
+    rows: (report?.rows ?? []).map((r) => [r.file, r.line, r.timestamp, r.level, r.service, r.type, confidenceOf(r.score), round4(r.score), r.message]),
   };
 }
 
 /** Lines per anomaly type, most first (ties by name): the summary's and the terminal's breakdown. */
-export function typeBreakdown(state: LineAnomalies | null): Record<string, number> {
-  const entries = Object.entries(state?.types ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return Object.fromEntries(entries);
+export function typeBreakdown(report: AnomalyReport | null): Record<string, number> {
+  return Object.fromEntries(Object.entries(report?.types ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
 }
