@@ -9,19 +9,20 @@ import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { Engine, type ScanStats } from '../../engine/index.js';
 import { GroupMerger } from '../../engine/merge.js';
-import type { QuerySpec, ScanSpec, TaskResult } from '../../engine/plan.js';
+import type { GroupPartial, QuerySpec, ScanSpec, TaskResult } from '../../engine/plan.js';
 import type { Partition } from '../../partitions/plan.js';
 import { effectivePartitionSize } from '../../partitions/plan.js';
 import { getFormat } from '../../engine/formats/registry.js';
 import type { Config } from '../config/types.js';
 import { buildPlan, type JobPlan } from '../analytics/plan.js';
 import { collectResults, type JobResults } from '../analytics/results.js';
-import { buildOutputs, scanOf, writeOutputs, type JobOutputs } from '../run.js';
+import { anomalousLines, buildOutputs, scanOf, writeOutputs, type JobOutputs } from '../run.js';
 import { alertCandidates, createAlerting, horizonOf, type AlertingOptions, type AlertManager } from '../alerts/index.js';
 import { detect, type Detection } from '../detect/index.js';
 import type { Dashboard } from '../dashboard/index.js';
 import { CheckpointError, encodeCheckpoint, loadCheckpoint, planHash, saveCheckpointText, type Checkpoint, type Sample, type Totals } from './checkpoint.js';
-import { relabelEvidence, relabelPartials, relabelSamples, sampleOrder } from './relabel.js';
+import { relabelEvidence, relabelLineFindings, relabelPartials, relabelSamples, sampleOrder } from './relabel.js';
+import { resolvePartialFindings } from '../detect/lines/findings.js';
 import { FileTracker, type ReadRange, type TrackedFile } from './tracker.js';
 import { readAt } from './files.js';
 
@@ -326,7 +327,9 @@ export class Follower {
       let physical = 0;
       for (const p of partsOf.get(r)!) {
         const t = results.get(p.index)!;
-        if (r.readPath !== f.path) relabelPartials(t.queries, r.readPath, f.path, this.plan.index.evidence);
+        if (r.readPath !== f.path) relabelPartials(t.queries, r.readPath, f.path, this.plan.index.evidence, this.plan.index.lineFindings);
+        // the anomaly report's lines: this partition starts after the file's lines read so far
+        resolvePartialFindings((t.queries[this.plan.index.lineFindings] as GroupPartial).aggs[0], f.lines + physical);
         t.queries.forEach((q, k) => { if (q.kind === 'group') this.mergers[k]!.add(q); });
         this.totals.lines += t.lines;
         this.totals.parsed += t.parsed;
@@ -351,6 +354,7 @@ export class Follower {
 
   private relabel(names: ReadonlyMap<string, string>): void {
     relabelEvidence(this.mergers[this.plan.index.evidence]!, names);
+    relabelLineFindings(this.mergers[this.plan.index.lineFindings]!, names);
     relabelSamples(this.samples, names);
     this.dirty = true;
   }
@@ -400,11 +404,17 @@ export class Follower {
     if (this.writing) return; // the last set is still being written: the next poll tries again
     const results = this.results();
     const stats = this.stats();
-    const outputs = buildOutputs(this.config, results, stats, this.startedAt);
-    outputs.summary.alerts = this.totals.alerts;
     this.dirty = false;
     this.lastRefresh = Date.now();
-    this.writing = writeOutputs(this.outDir, this.config, outputs.tables, results, outputs.summary, stats)
+    // the anomaly report's line pass reads the spans of unusual minutes again (jobs/detect/lines):
+    // the report set is written once it is done, so summary and report always agree
+    let outputs: JobOutputs;
+    this.writing = anomalousLines(this.engine, this.config, results)
+      .then(async (lines) => {
+        outputs = buildOutputs(this.config, results, stats, this.startedAt, lines);
+        outputs.summary.alerts = this.totals.alerts;
+        await writeOutputs(this.outDir, this.config, outputs.tables, results, outputs.summary, stats);
+      })
       .then(() => this.opts.onRefresh?.(outputs))
       .catch((err: unknown) => {
         this.dirty = true;

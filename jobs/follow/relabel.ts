@@ -10,6 +10,7 @@ import type { GroupPartial, QueryPartial } from '../../engine/plan.js';
 import type { Scalar } from '../../engine/expr.js';
 import type { EvidenceRow } from '../analytics/evidence.js';
 import type { Sample } from './checkpoint.js';
+import { relabelFindings, type LineFindings } from '../detect/lines/findings.js';
 
 /** Evidence order: file, then offset (the same order as jobs/analytics/evidence.ts). */
 function evidenceOrder(a: EvidenceRow, b: EvidenceRow): number {
@@ -44,11 +45,17 @@ export function sampleOrder(a: Sample, b: Sample): number {
  * A task's partials read through another path than the file's name (/proc/self/fd/N for a
  * file renamed away or deleted): give group keys and evidence rows the file's name.
  */
-export function relabelPartials(queries: QueryPartial[], from: string, to: string, evidenceQuery: number): void {
+export function relabelPartials(queries: QueryPartial[], from: string, to: string, evidenceQuery: number, findingsQuery = -1): void {
   queries.forEach((q, k) => {
     if (q.kind !== 'group') return;
     const g: GroupPartial = q;
     for (const col of g.keys) for (let i = 0; i < col.length; i++) if (col[i] === from) col[i] = to as Scalar;
     if (k === evidenceQuery) for (const rows of g.aggs[0] as EvidenceRow[][]) for (const r of rows) if (r.file === from) r.file = to;
+    if (k === findingsQuery) for (const f of g.aggs[0] as LineFindings[]) relabelFindings(f, new Map([[from, to]]));
   });
+}
+
+/** Rename files in the merged anomaly-report findings (rows and minute spans). */
+export function relabelLineFindings(merger: GroupMerger, names: ReadonlyMap<string, string>): void {
+  for (const e of merger.entries()) relabelFindings(merger.stateOf(e, 0) as LineFindings, names);
 }

@@ -111,3 +111,26 @@ export const lineFindings: Aggregate<LineFindings> = {
   save: (r) => r,
   restore: (x) => x as LineFindings,
 };
+
+/** Make a task's findings file-absolute: its partition's first line is line `base` + 1 of the file (follow mode). */
+export function resolvePartialFindings(encoded: unknown, base: number): void {
+  for (const f of encoded as LineFindings[]) {
+    for (const x of [...f.rows, ...f.spans]) {
+      if (x.resolved) continue;
+      x.line = base + x.line + 1;
+      x.resolved = true;
+    }
+  }
+}
+
+/** Rename files in findings (old name -> new, at once), restoring their orders. */
+export function relabelFindings(f: LineFindings, names: ReadonlyMap<string, string>): void {
+  let touched = false;
+  for (const x of [...f.rows, ...f.spans]) {
+    const to = names.get(x.file);
+    if (to !== undefined) { x.file = to; touched = true; }
+  }
+  if (!touched) return;
+  f.rows.sort(rowOrder);
+  f.spans = mergeSpans(f.spans, []);
+}

@@ -5,6 +5,7 @@
  * (the job's pass recorded each minute's span per file), cut into pieces for the workers; each
  * piece starts at a known line, so rows get their file line numbers without another read.
  */
+import { existsSync } from 'node:fs';
 import type { Engine } from '../../../engine/index.js';
 import type { ScanSpec, TaskResult } from '../../../engine/plan.js';
 import type { Partition } from '../../../partitions/plan.js';
@@ -37,7 +38,11 @@ export function piecesOf(spans: readonly MinuteSpan[], model: LineModelJSON, gzi
   const width = model.context.services.length + 1;
   const minutes = new Set(model.candidates.map((k) => Math.floor(k / width) * MINUTE));
   const byFile = new Map<string, MinuteSpan[]>();
-  for (const s of spans) if (minutes.has(s.minute)) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+  // a file gone since (follow mode: deleted after rotation) is left out rather than failing the report
+  for (const s of spans) if (minutes.has(s.minute) && existsSync(s.file)) {
+    const list = byFile.get(s.file);
+    if (list) list.push(s); else byFile.set(s.file, [s]);
+  }
   const pieces: Piece[] = [];
   for (const file of [...byFile.keys()].sort()) {
     if (gzip.has(file)) {
