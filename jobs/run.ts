@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Int32, Table, makeData, makeVector, tableToIPC } from 'apache-arrow';
 import { Engine, LazyFrame, type ExecuteResult, type ScanStats } from '../engine/index.js';
 import type { ScanSpec } from '../engine/plan.js';
+import type { Partition } from '../partitions/plan.js';
 import type { Progress } from '../engine/scheduler.js';
 import { LEVELS } from '../engine/schema.js';
 import type { Config } from './config/types.js';
@@ -28,6 +29,8 @@ import './analytics/extensions.js';
 import { detect, type AnomalyRow, type Detection } from './detect/index.js';
 import { anomaliesTable, forestScoresTable, incidentsTable, newErrorTypes, newErrorTypesTable, topAnomaliesTable } from './analytics/detection-tables.js';
 import { alertCandidates, createAlerting, horizonOf } from './alerts/index.js';
+import { anomalyReport, anomalyReportTable, typeBreakdown, type AnomalyReport } from './detect/lines/report.js';
+import { LineResolver } from './detect/lines/rows.js';
 
 export interface JobOptions {
   signal?: AbortSignal;
@@ -56,6 +59,10 @@ export interface Summary {
   anomalies: number;
   incidents: number;
   alerts: number;
+  /** Anomalous lines (csv/anomaly_report.csv keeps the best output.anomaly_report_limit); null when detection.lines is off. */
+  anomalous_lines: number | null;
+  /** Anomalous lines per type (a line counts under each of its types), most first. */
+  anomaly_types: Record<string, number>;
   input: { files: number; bytes: number };
   workers: number;
   partitions: number;
@@ -75,12 +82,29 @@ export interface JobOutcome {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** Templates mined from the merged sketch of error lines, and the error types they define. */
+const mined = new WeakMap<JobResults, { set: TemplateSet | null; types: ErrorType[] }>();
+
+/** Templates mined from the merged sketch of error lines, and the error types they define (mined once per results). */
 export function errorTypesOf(results: JobResults, config: Config): { set: TemplateSet | null; types: ErrorType[] } {
+  const known = mined.get(results);
+  if (known) return known;
   const sketch = results.templates as TemplateSketch | null;
   if (!sketch || !config.detection.templates.enabled) return { set: null, types: [] };
   const set = mineTemplates(sketch, { similarity: config.detection.templates.similarity, depth: config.detection.templates.depth });
-  return { set, types: errorTypes(set) };
+  const out = { set, types: errorTypes(set) };
+  mined.set(results, out);
+  return out;
+}
+
+/**
+ * The anomaly report on a running engine after the job's pass: the forest's line pass over the
+ * spans of unusual minutes, combined with the pass's findings (jobs/detect/lines); null when off.
+ * The findings' line numbers must be resolved already (the pass's partitions know them).
+ */
+export async function anomalousLines(engine: Engine, config: Config, results: JobResults, opts: { gzip?: ReadonlyMap<string, number>; signal?: AbortSignal } = {}): Promise<AnomalyReport | null> {
+  const { set, types } = errorTypesOf(results, config);
+  const newTypes = newErrorTypes(types, results.lastTimestamp, config.detection.templates.new_window);
+  return anomalyReport(engine, scanOf(config), config, results, buildPlan(config).extensions, { set, newTypes, gzip: opts.gzip, signal: opts.signal });
 }
 
 /** The scan the job runs over: its inputs, format, multi-line rule and partition size. */
@@ -123,7 +147,7 @@ export interface JobOutputs {
  * follower (jobs/follow), so whatever runs here (mining, detection) runs in follow mode too.
  * `startedAt` (ms since the epoch) is when the run began: the summary's rates divide by the time since.
  */
-export function buildOutputs(config: Config, results: JobResults, stats: ScanStats, startedAt: number): JobOutputs {
+export function buildOutputs(config: Config, results: JobResults, stats: ScanStats, startedAt: number, lines: AnomalyReport | null = null): JobOutputs {
   const { set, types } = errorTypesOf(results, config);
   const detection = detect(results, config.detection, { topAnomalies: 20 });
   const newTypes = newErrorTypes(types, results.lastTimestamp, config.detection.templates.new_window);
@@ -137,6 +161,7 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
     levelsOverTime(results), activityHeatmap(results), minuteLevelServiceTable(results),
     responseTimeHistogram(results.latencySketch, results.latency?.p95 ?? null), trendOf.table,
     ...customTables(config, results),
+    ...(config.detection.lines.enabled ? [anomalyReportTable(lines)] : []),
   ];
   // from the level counts: records without a timestamp count here though the time tables omit them
   const errors = linesAt(results, config.levels.error);
@@ -150,6 +175,7 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
     response_time_ms: results.latency,
     health_score: detection.health.score, health_status: detection.health.status,
     anomalies: detection.anomalies.length, incidents: detection.incidents.length, alerts: 0,
+    anomalous_lines: lines ? lines.total : null, anomaly_types: typeBreakdown(lines),
     trend: trendOf.verdict,
     new_error_types: newTypes.length,
     input: { files: stats.files, bytes: stats.bytes },
@@ -165,9 +191,28 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
 export async function runJob(config: Config, opts: JobOptions = {}): Promise<JobOutcome> {
   const started = Date.now();
   const plan: JobPlan = buildPlan(config);
-  const res = await executePass(config, plan, opts);
-  const results = collectResults(plan, res.mergers);
-  const { summary, tables, errorTypes: types, templateSet: set, detection } = buildOutputs(config, results, res.stats, started);
+  // one engine for both passes: the job's, then the anomaly report's line pass
+  const engine = await Engine.start({ workers: config.engine.workers });
+  let res: ExecuteResult;
+  let results: JobResults;
+  let lines: AnomalyReport | null;
+  try {
+    let parts: Partition[] = [];
+    const physical = new Map<number, number>();
+    res = await engine.execute(scanOf(config), plan.queries, {
+      extensions: plan.extensions, signal: opts.signal, onProgress: opts.onProgress, handleSigint: opts.handleSigint,
+      onPlan: (p) => { parts = p; }, onTaskResult: (r) => physical.set(r.partition, r.physicalLines),
+    });
+    results = collectResults(plan, res.mergers);
+    // the findings name lines by partition: the partitions' line counts make them file lines
+    const resolver = new LineResolver(parts, physical);
+    for (const x of [...(results.lineFindings?.rows ?? []), ...(results.lineFindings?.spans ?? [])]) resolver.resolve(x);
+    const gzip = new Map(parts.filter((p) => p.gzip).map((p) => [p.file, p.end]));
+    lines = await anomalousLines(engine, config, results, { gzip, signal: opts.signal });
+  } finally {
+    await engine.close();
+  }
+  const { summary, tables, errorTypes: types, templateSet: set, detection } = buildOutputs(config, results, res.stats, started, lines);
   const outDir = path.resolve(config.output.dir);
   summary.alerts = await sendAlerts(config, outDir, results, detection);
   await writeOutputs(outDir, config, tables, results, summary, res.stats);

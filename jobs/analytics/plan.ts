@@ -8,13 +8,14 @@ import type { QuerySpec } from '../../engine/plan.js';
 import type { Config, CustomAggregation, GroupKey } from '../config/types.js';
 import type { Metric } from '../config/metric.js';
 import { conditionToExpr } from './condition.js';
+import { ruleSpecOf } from '../detect/lines/rules-config.js';
 
 const col = (name: string): Expr => ({ op: 'col', name });
 const MINUTE: NamedExpr = { name: 'minute', expr: { op: 'bucket', expr: col('timestamp'), ms: 60_000 } };
 const RT = col('response_time_ms');
 
 /** Names of the standard queries, in plan order. */
-export const STANDARD = ['levels', 'minuteLevelService', 'minute', 'service', 'ip', 'endpoint', 'overall', 'templates', 'evidence'] as const;
+export const STANDARD = ['levels', 'minuteLevelService', 'minute', 'service', 'ip', 'endpoint', 'overall', 'templates', 'evidence', 'lineSample', 'lineFindings'] as const;
 export type StandardQuery = (typeof STANDARD)[number];
 /** The queries only detection reads (left out of the plan when detection.enabled is false). */
 const DETECTION_QUERIES: ReadonlySet<StandardQuery> = new Set(['templates', 'evidence']);
@@ -97,6 +98,16 @@ export function buildPlan(config: Config, opts: { follow?: boolean } = {}): JobP
       filter: isError,
       groupBy: [MINUTE],
       aggs: [{ kind: 'evidence', name: 'examples', params: { n: config.detection.evidence.per_minute } }],
+    },
+    // the line forest's training sample (jobs/detect/lines/sample.ts)
+    lineSample: {
+      groupBy: [],
+      aggs: [{ kind: 'line_sample', name: 'line_sample', params: { k: config.detection.lines.enabled ? config.detection.lines.training_lines : 0 } }],
+    },
+    // the anomaly report's model-free findings and each minute's byte span (jobs/detect/lines/findings.ts)
+    lineFindings: {
+      groupBy: [],
+      aggs: [{ kind: 'line_findings', name: 'line_findings', params: { rules: ruleSpecOf(config), limit: config.output.anomaly_report_limit, off: !config.detection.lines.enabled } }],
     },
   };
   // detection off: no template sketch or evidence on the map side (index -1: collectResults reads them as empty)

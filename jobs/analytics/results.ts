@@ -9,6 +9,8 @@ import type { GroupMerger } from '../../engine/merge.js';
 import type { Scalar } from '../../engine/expr.js';
 import type { JobPlan, StandardQuery } from './plan.js';
 import type { EvidenceRow } from './evidence.js';
+import type { SampleRow } from '../detect/lines/sample.js';
+import type { LineFindings } from '../detect/lines/findings.js';
 
 export interface MinuteRow { minute: number; total: number; errors: number; rtMean: number | null; rtP95: number | null; ips: number }
 export interface MinuteServiceRow { minute: number; service: string | null; total: number; errors: number; critical: number; rtMean: number | null }
@@ -42,6 +44,10 @@ export interface JobResults {
   custom: Map<string, Scalar[][]>;
   /** The merged latency sketch of each minute (for features that need the distribution). */
   minuteSketches: Map<number, DDSketch>;
+  /** The line forest's training sample (jobs/detect/lines/sample.ts); empty when the plan has none. */
+  lineSample?: SampleRow[];
+  /** The anomaly report's model-free findings and minute spans (jobs/detect/lines/findings.ts); absent when the plan has none. */
+  lineFindings?: LineFindings;
 }
 
 const num = (v: Scalar): number => (typeof v === 'number' ? v : Number(v ?? 0));
@@ -160,5 +166,17 @@ export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): 
     evidence,
     custom,
     minuteSketches,
+    lineSample: lineSampleOf(m('lineSample')),
+    lineFindings: lineFindingsOf(m('lineFindings')),
   };
+}
+
+function lineFindingsOf(merger: GroupMerger): LineFindings {
+  const e = [...merger.entries()][0];
+  return e ? (merger.stateOf(e, 0) as LineFindings) : { rows: [], total: 0, types: {}, spans: [] };
+}
+
+function lineSampleOf(merger: GroupMerger): SampleRow[] {
+  const e = [...merger.entries()][0];
+  return e ? (merger.stateOf(e, 0) as SampleRow[]) : [];
 }

@@ -103,6 +103,17 @@ export interface DetectionConfig {
     window: number;
   };
   isolation_forest: { enabled: boolean; trees: number; sample_size: number; contamination: number; seed: number };
+  /** The line-level isolation forest and the anomaly report's thresholds (jobs/detect/lines). */
+  lines: {
+    enabled: boolean; trees: number; sample_size: number;
+    /** Lines the workers sample for training (bottom-k by hash of content and position). */
+    training_lines: number;
+    contamination: number; seed: number;
+    /** Share of each service's minutes (by error rate, by latency) whose lines the forest scores (1: every line). */
+    context_share: number;
+    /** A line at least this slow (ms) is SLOW_RESPONSE. */
+    slow_ms: number;
+  };
   rules: DetectionRule[];
   incidents: {
     /** ms */

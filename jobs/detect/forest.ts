@@ -72,7 +72,7 @@ export function averagePathLength(n: number): number {
 }
 
 /** A tree flattened into typed arrays: feature -1 marks a leaf, whose depth bonus is c(rows in it). */
-interface FlatTree {
+export interface FlatTree {
   feature: Int32Array;
   split: Float64Array;
   left: Int32Array;
@@ -121,6 +121,11 @@ function pathLength(t: FlatTree, row: readonly number[]): number {
 /** An isolation forest grown with ml-isolation-forest's trees, on seeded per-tree subsamples (see the module comment). */
 export class SeededForest {
   private constructor(private readonly trees: FlatTree[], private readonly norm: number) {}
+
+  /** The flattened trees and the path-length normaliser c(psi), for compiled scorers (jobs/detect/lines). */
+  get flat(): { trees: readonly FlatTree[]; norm: number } {
+    return { trees: this.trees, norm: this.norm };
+  }
 
   /** Grow `trees` trees, each on its own subsample of min(sample_size, rows) rows, deterministically from `seed`. */
   static train(rows: readonly number[][], opts: Pick<ForestOptions, 'trees' | 'sample_size' | 'seed'>): SeededForest {

@@ -186,6 +186,8 @@ async function scenario(rotation: Rotation, seed: number): Promise<void> {
   await runJob(parseConfig(yaml(false, batchOut), 'batch.yaml'));
   const batch = csvReports(batchOut);
   expect(Object.keys(batch).length).toBeGreaterThan(10);
+  // the anomaly report names files and lines: after a rotation the follower must name them as the batch run does
+  expect(batch['anomaly_report.csv']!.split('\n').length, 'anomaly report rows').toBeGreaterThan(20);
   const files = readdirSync(dir).filter((n) => n.startsWith('app.log'));
   const total = files.reduce((s, n) => s + readFileSync(path.join(dir, n), 'utf8').split('\n').length - 1, 0);
   expect(total, `the files hold every line once (${files.join(', ')})`).toBe(LINES);

@@ -9,20 +9,21 @@ import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { Engine, type ScanStats } from '../../engine/index.js';
 import { GroupMerger } from '../../engine/merge.js';
-import type { QuerySpec, ScanSpec, TaskResult } from '../../engine/plan.js';
+import type { GroupPartial, QuerySpec, ScanSpec, TaskResult } from '../../engine/plan.js';
 import type { Partition } from '../../partitions/plan.js';
 import { effectivePartitionSize } from '../../partitions/plan.js';
 import { getFormat } from '../../engine/formats/registry.js';
 import type { Config } from '../config/types.js';
 import { buildPlan, FAST_BUCKET_MS, type JobPlan } from '../analytics/plan.js';
 import { collectResults, type JobResults } from '../analytics/results.js';
-import { buildOutputs, scanOf, writeOutputs, type JobOutputs } from '../run.js';
+import { anomalousLines, buildOutputs, scanOf, writeOutputs, type JobOutputs } from '../run.js';
 import { alertCandidates, createAlerting, horizonOf, type AlertingOptions, type AlertManager } from '../alerts/index.js';
 import { fastRateAlerts, RecentBuckets } from '../alerts/fast.js';
 import { detect, type Detection } from '../detect/index.js';
 import type { Dashboard } from '../dashboard/index.js';
 import { CheckpointError, encodeCheckpoint, loadCheckpoint, planHash, saveCheckpointText, type Checkpoint, type Sample, type Totals } from './checkpoint.js';
-import { relabelPartials, relabelSamples, sampleOrder } from './relabel.js';
+import { relabelLineFindings, relabelPartials, relabelSamples, sampleOrder } from './relabel.js';
+import { resolvePartialFindings } from '../detect/lines/findings.js';
 import { FileTracker, type ReadRange, type TrackedFile } from './tracker.js';
 import { readAt } from './files.js';
 
@@ -331,7 +332,9 @@ export class Follower {
       let physical = 0;
       for (const p of partsOf.get(r)!) {
         const t = results.get(p.index)!;
-        if (r.readPath !== f.path) relabelPartials(t.queries, r.readPath, f.path);
+        if (r.readPath !== f.path) relabelPartials(t.queries, r.readPath, f.path, this.plan.index.lineFindings);
+        // the anomaly report's lines: this partition starts after the file's lines read so far
+        resolvePartialFindings((t.queries[this.plan.index.lineFindings] as GroupPartial).aggs[0], f.lines + physical);
         t.queries.forEach((q, k) => {
           if (q.kind !== 'group') return;
           // the fast window's partials feed its ring, not the running aggregates
@@ -361,6 +364,7 @@ export class Follower {
   }
 
   private relabel(names: ReadonlyMap<string, string>): void {
+    relabelLineFindings(this.mergers[this.plan.index.lineFindings]!, names);
     relabelSamples(this.samples, names);
     this.dirty = true;
   }
@@ -429,11 +433,17 @@ export class Follower {
     if (this.writing) return; // the last set is still being written: the next poll tries again
     const results = this.results();
     const stats = this.stats();
-    const outputs = buildOutputs(this.config, results, stats, this.startedAt);
-    outputs.summary.alerts = this.totals.alerts;
     this.dirty = false;
     this.lastRefresh = Date.now();
-    this.writing = writeOutputs(this.outDir, this.config, outputs.tables, results, outputs.summary, stats)
+    // the anomaly report's line pass reads the spans of unusual minutes again (jobs/detect/lines):
+    // the report set is written once it is done, so summary and report always agree
+    let outputs: JobOutputs;
+    this.writing = anomalousLines(this.engine, this.config, results)
+      .then(async (lines) => {
+        outputs = buildOutputs(this.config, results, stats, this.startedAt, lines);
+        outputs.summary.alerts = this.totals.alerts;
+        await writeOutputs(this.outDir, this.config, outputs.tables, results, outputs.summary, stats);
+      })
       .then(() => this.opts.onRefresh?.(outputs))
       .catch((err: unknown) => {
         this.dirty = true;

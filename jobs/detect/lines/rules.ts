@@ -1,0 +1,87 @@
+/**
+ * The line checks that need no model: error level, pattern rules (detection.rules), slow response.
+ * Each finding has a prior in 0..1 (how likely it is a problem worth reading); a line's score is
+ * their noisy-OR, 1 - prod(1 - p), so two findings outrank one, and the forest's own score joins
+ * as one more finding (ML_DETECTED).
+ */
+import { LEVELS } from '../../../engine/schema.js';
+
+/** What the checks need, as plain data (it travels to workers in the query's params). */
+export interface RuleSpec {
+  errorLevels: number[];
+  criticalLevels: number[];
+  rules: { name: string; pattern: string; flags: string; level: number }[];
+  /** A line at least this slow (ms) is SLOW_RESPONSE (S4's "slow request", as in the health score). */
+  slowMs: number;
+}
+
+/** Priors of the findings. */
+export const PRIORS = {
+  critical: 0.8, error: 0.6, patternCritical: 0.9, patternError: 0.75, pattern: 0.65, slow: 0.5, newTemplate: 0.7,
+} as const;
+
+/** Compiled checks, built once per task (or once per worker: see checkerOf). */
+export class RuleChecker {
+  readonly isError: Uint8Array;
+  readonly isCritical: Uint8Array;
+  private readonly rules: { type: string; re: RegExp; level: number }[];
+  private readonly any: RegExp[];
+  private readonly slowMs: number;
+
+  constructor(spec: RuleSpec) {
+    this.isError = new Uint8Array(LEVELS.length);
+    this.isCritical = new Uint8Array(LEVELS.length);
+    for (const l of spec.errorLevels) this.isError[l] = 1;
+    for (const l of spec.criticalLevels) this.isCritical[l] = 1;
+    this.slowMs = spec.slowMs;
+    this.rules = spec.rules.map((r) => ({ type: `PATTERN:${r.name}`, re: new RegExp(r.pattern, r.flags), level: r.level }));
+    // one alternation per flag set: most lines match no rule, and one test says so
+    this.any = [];
+    for (const flags of new Set(spec.rules.map((r) => r.flags))) {
+      const group = spec.rules.filter((r) => r.flags === flags);
+      try {
+        this.any.push(new RegExp(group.map((r) => `(?:${r.pattern})`).join('|'), flags));
+      } catch {
+        // patterns that cannot be joined (the same group name twice): test each one
+        for (const r of group) this.any.push(new RegExp(r.pattern, r.flags));
+      }
+    }
+  }
+
+  private patternPrior(level: number): number {
+    return this.isCritical[level] ? PRIORS.patternCritical : this.isError[level] ? PRIORS.patternError : PRIORS.pattern;
+  }
+
+  /**
+   * Append the line's findings to `types` and return prod(1 - p) over them (1: no finding).
+   * A rule with a level reports that level, else the record's own.
+   */
+  check(level: number, message: string, rt: number | null, types: string[]): number {
+    let keep = 1;
+    if (this.isError[level]) {
+      types.push('ERROR_LEVEL');
+      keep *= 1 - (this.isCritical[level] ? PRIORS.critical : PRIORS.error);
+    }
+    for (const any of this.any) {
+      if (!any.test(message)) continue;
+      for (const r of this.rules) {
+        if (!r.re.test(message)) continue;
+        types.push(r.type);
+        keep *= 1 - this.patternPrior(r.level >= 0 ? r.level : level);
+      }
+      break;
+    }
+    if (rt !== null && rt >= this.slowMs) {
+      types.push('SLOW_RESPONSE');
+      keep *= 1 - PRIORS.slow;
+    }
+    return keep;
+  }
+}
+
+let cached: { key: string; checker: RuleChecker } | null = null;
+/** The checker of a spec given as JSON, built once per worker for all tasks of a run. */
+export function checkerOf(json: string): RuleChecker {
+  if (cached?.key !== json) cached = { key: json, checker: new RuleChecker(JSON.parse(json) as RuleSpec) };
+  return cached.checker;
+}

@@ -1,0 +1,100 @@
+/**
+ * 'line_sample': the training sample of the line-level forest, collected by the workers in the
+ * job's one pass. A bottom-k sample: the k lines with the smallest hash of their content and
+ * position (byte offset, timestamp, level, message length, response time). Which lines have the
+ * smallest hashes does not depend on how the file was cut or in which order partials merge, so
+ * the sample, and the forest trained on it, is the same for any partitioning; the hash leaves the
+ * file name out, so a file renamed by rotation keeps its lines' hashes.
+ */
+import type { Aggregate, MapColumn } from '../../../engine/aggregate/aggregate.js';
+import type { Batch } from '../../../engine/batch.js';
+
+/** One sampled line: what its feature vector is built from. */
+export interface SampleRow {
+  h: number;
+  offset: number;
+  timestamp: number | null;
+  level: number;
+  service: string | null;
+  rt: number | null;
+  message: string;
+}
+
+const MAX_MESSAGE = 1000;
+
+function fmix(h: number): number {
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A 53-bit hash of a line's position and content fields (cheap: numbers only, no bytes scanned). */
+export function lineHash(offset: number, timestamp: number, level: number, msgLength: number, rt: number): number {
+  const ts = timestamp === timestamp ? timestamp : -1;
+  const r = rt === rt ? Math.round(rt * 1000) : -1;
+  let a = fmix((offset >>> 0) ^ 0x9e3779b9);
+  a = fmix(a ^ Math.floor(offset / 4294967296) ^ Math.imul(level + 1, 0x27d4eb2d));
+  a = fmix(a ^ (ts >>> 0));
+  let b = fmix(a ^ Math.floor(ts / 4294967296) ^ 0x165667b1);
+  b = fmix(b ^ (msgLength >>> 0));
+  b = fmix(b ^ (r >>> 0) ^ Math.imul(Math.floor(r / 4294967296), 0x61c88647));
+  return (a >>> 11) * 4294967296 + b;
+}
+
+const cmpStr = (a: string | null, b: string | null): number => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+
+/** Total order of sample rows: hash, then content, then offset (a full tie is the same line). */
+export function sampleOrder(a: SampleRow, b: SampleRow): number {
+  return a.h - b.h || (a.timestamp ?? -1) - (b.timestamp ?? -1) || a.level - b.level || cmpStr(a.service, b.service)
+    || cmpStr(a.message, b.message) || (a.rt ?? -1) - (b.rt ?? -1) || a.offset - b.offset;
+}
+
+function keepSmallest(rows: SampleRow[], k: number): SampleRow[] {
+  rows.sort(sampleOrder);
+  if (rows.length > k) rows.length = k;
+  return rows;
+}
+
+const kOf = (spec: { params?: Record<string, unknown> }): number => Number(spec.params?.k ?? 4096);
+
+/** The k lines with the smallest hashes (one group: the query has no group keys). */
+export const lineSample: Aggregate<SampleRow[]> = {
+  kind: 'line_sample',
+  input: 'row',
+  map(spec): MapColumn {
+    const k = kOf(spec);
+    const groups: SampleRow[][] = [];
+    const cut: number[] = [];
+    return {
+      init: (n) => { while (groups.length < n) { groups.push([]); cut.push(Number.POSITIVE_INFINITY); } },
+      update: (g, _v, b?: Batch, i?: number) => {
+        if (!b || i === undefined || k <= 0) return;
+        const s = b.msgStart[i]!;
+        const len = s >= 0 ? b.msgEnd[i]! - s : (b.messageText[i]?.length ?? 0);
+        const h = lineHash(b.offset[i]!, b.timestamp[i]!, b.level[i]!, len, b.response_time_ms[i]!);
+        // hot path: almost every line fails this one comparison once the sample has filled
+        if (h > cut[g]!) return;
+        const svc = b.service[i]!;
+        const ts = b.timestamp[i]!;
+        const rt = b.response_time_ms[i]!;
+        const rows = groups[g]!;
+        rows.push({
+          h, offset: b.offset[i]!, timestamp: ts === ts ? ts : null, level: b.level[i]!,
+          service: svc >= 0 ? b.dicts.service.values[svc]! : null, rt: rt === rt ? rt : null,
+          message: (b.message(i) ?? '').slice(0, MAX_MESSAGE),
+        });
+        if (rows.length >= 2 * k) {
+          keepSmallest(rows, k);
+          cut[g] = rows[k - 1]!.h;
+        }
+      },
+      encode: (n) => groups.slice(0, n).map((r) => keepSmallest(r, k)),
+    };
+  },
+  decode: (enc, g) => (enc as SampleRow[][])[g]!,
+  merge: (a, b, spec) => keepSmallest([...a, ...b], kOf(spec)),
+  finish: (r) => r.length,
+  outputType: () => 'int',
+  save: (r) => r,
+  restore: (x) => x as SampleRow[],
+};
