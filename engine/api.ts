@@ -24,6 +24,8 @@ export interface EngineOptions {
   executor?: 'local' | 'inline' | 'cluster' | Executor;
   /** executor 'cluster': the queue's Redis URL. `workers` is then the task slots across the cluster. */
   redis?: string;
+  /** executor 'cluster': the BullMQ queue (default logframe-tasks). */
+  queue?: string;
 }
 
 export interface ScanOptions extends FormatOptions {
@@ -238,7 +240,7 @@ export class Engine {
       if (!opts.redis) throw new Error(`executor 'cluster' needs a Redis URL (redis: 'redis://host:6379')`);
       // loaded on demand: local runs do not pay for bullmq
       const { ClusterExecutor } = await import('./executors/cluster.js');
-      return new Engine(await ClusterExecutor.connect({ redis: opts.redis, slots: opts.workers }));
+      return new Engine(await ClusterExecutor.connect({ redis: opts.redis, queue: opts.queue, slots: opts.workers }));
     }
     const ex = opts.executor === 'inline' ? new InlineExecutor()
       : typeof opts.executor === 'object' ? opts.executor

@@ -95,7 +95,7 @@ export function scanOf(config: Config): ScanSpec {
 
 /** One engine pass of the plan over the job's inputs, on an engine of its own (closed afterwards). */
 export async function executePass(config: Config, plan: JobPlan, opts: JobOptions = {}): Promise<ExecuteResult> {
-  const engine = await Engine.start({ workers: config.engine.workers, executor: config.engine.executor, redis: config.engine.redis });
+  const engine = await Engine.start({ workers: config.engine.workers, executor: config.engine.executor, redis: config.engine.redis, queue: config.engine.queue });
   try {
     return await engine.execute(scanOf(config), plan.queries, {
       extensions: plan.extensions, signal: opts.signal, onProgress: opts.onProgress, handleSigint: opts.handleSigint,

@@ -26,6 +26,8 @@ export interface ClusterWorkerOptions {
   host?: string;
   /** Heap limit per thread, MB. */
   maxOldGenerationSizeMb?: number;
+  /** Fault drills: hold every task this long before running it (a test can kill the worker mid-task). */
+  drillDelayMs?: number;
 }
 
 /** Redis key of a host's counters. */
@@ -81,6 +83,7 @@ export class ClusterWorker {
       const retried = job.attemptsStarted > 1 || (job.stalledCounter ?? 0) > 0;
       try {
         checkReadable(host, task.partition.file);
+        if (opts.drillDelayMs) await new Promise((r) => setTimeout(r, opts.drillDelayMs));
         let packed: ArrayBuffer;
         try {
           packed = await pool.runPacked(task);

@@ -21,6 +21,7 @@ job's input files at the same paths (a shared filesystem).
   --queue NAME       queue name (default logframe-tasks)
   --lock-ms MS       job lock: a dead worker's tasks go to others after about this long (default 30000)
   --host NAME        the name this host reports in the task view (default: its hostname)
+  --drill-delay-ms MS  fault drills: hold each task this long first (tests kill a worker mid-task)
   --status           print tasks by state, by host, throughput, retries and failures, then exit
   --json             with --status: as JSON`;
 
@@ -35,16 +36,18 @@ async function main(argv: string[]): Promise<number> {
   let v;
   let concurrency: number | undefined;
   let lockMs: number | undefined;
+  let drillDelayMs: number | undefined;
   try {
     v = parseArgs({
       args: argv,
       options: {
         redis: { type: 'string' }, concurrency: { type: 'string' }, queue: { type: 'string' }, 'lock-ms': { type: 'string' },
-        host: { type: 'string' }, status: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        host: { type: 'string' }, 'drill-delay-ms': { type: 'string' }, status: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     }).values;
     concurrency = positive('concurrency', v.concurrency);
     lockMs = positive('lock-ms', v['lock-ms']);
+    drillDelayMs = positive('drill-delay-ms', v['drill-delay-ms']);
   } catch (err) {
     process.stderr.write(`logframe worker: ${(err as Error).message}\n\n${HELP}\n`);
     return 2;
@@ -61,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   if (v.status) return printStatus(redis, { json: v.json, queue: v.queue });
   let worker: ClusterWorker;
   try {
-    worker = await ClusterWorker.start({ redis, concurrency, queue: v.queue, lockMs, host: v.host });
+    worker = await ClusterWorker.start({ redis, concurrency, queue: v.queue, lockMs, host: v.host, drillDelayMs });
   } catch (err) {
     process.stderr.write(`logframe worker: ${err instanceof RedisUnreachableError ? err.message : (err as Error).stack}\n`);
     return 1;

@@ -32,6 +32,7 @@ const engineSchema = strictObject(
     partition_size: dflt(size, '32MB'),
     executor: dflt(oneOf(['local', 'cluster'] as const), 'local'),
     redis: opt(url(['redis:', 'rediss:'], 'redis://localhost:6379')),
+    queue: opt(strMatching('a queue name of letters, digits, _ . -', /^[A-Za-z0-9_.-]+$/)),
   },
   {
     check(raw, ctx) {

@@ -28,6 +28,8 @@ export interface EngineConfig {
   executor: 'local' | 'cluster';
   /** redis:// URL of the task queue; set when executor is 'cluster'. */
   redis?: string;
+  /** BullMQ queue name of the cluster (default logframe-tasks): one per cluster sharing a Redis. */
+  queue?: string;
 }
 
 /** What to read and how to parse it. */
