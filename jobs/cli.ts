@@ -79,6 +79,18 @@ async function main(argv: string[]): Promise<number> {
     const { printStatus } = await import('./cluster/status-cli.js');
     return printStatus(config.engine.redis, { json: v.json });
   }
+  if (config.input.broker) {
+    // broker ingestion (S2): the follow machinery fed from a RabbitMQ queue
+    const { brokerJob, BrokerError } = await import('./broker/ingest.js');
+    const { CheckpointError } = await import('./follow/checkpoint.js');
+    try {
+      await brokerJob(config, { quiet: v.quiet });
+      return 0;
+    } catch (err) {
+      process.stderr.write(`logframe: broker ingestion failed: ${err instanceof BrokerError ? err.message : (err as Error).message}\n`);
+      return err instanceof CheckpointError ? 2 : 1;
+    }
+  }
   if (config.input.follow) {
     // follow mode runs until SIGINT/SIGTERM; loaded on demand so batch runs do not pay for it
     const { followJob } = await import('./follow/follower.js');
