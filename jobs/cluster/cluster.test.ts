@@ -186,3 +186,23 @@ describe('cluster executor (BullMQ on Redis)', () => {
     }
   }, 60_000);
 });
+
+describe('task view in the dashboard', () => {
+  it('/cluster.json serves the queue status; 404 without a cluster', async () => {
+    const { startDashboard } = await import('../dashboard/server.js');
+    const outDir = mkdtempSync(path.join(tmpdir(), 'logframe-cluster-dash-'));
+    const withCluster = await startDashboard({ outDir, port: 0, cluster: { redis: testRedis(), queue: 'lf-test-same' } });
+    const without = await startDashboard({ outDir, port: 0 });
+    try {
+      const r = await fetch(new URL('/cluster.json', withCluster.url));
+      expect(r.status).toBe(200);
+      const body = await r.json() as { queue: string; counts: Record<string, number>; hosts: unknown[] };
+      expect(body.queue).toBe('lf-test-same');
+      expect(typeof body.counts.waiting).toBe('number');
+      expect((await fetch(new URL('/cluster.json', without.url))).status).toBe(404);
+    } finally {
+      await withCluster.close();
+      await without.close();
+    }
+  });
+});
