@@ -20,8 +20,12 @@ import { AbortedError } from './errors.js';
 export interface EngineOptions {
   /** Worker threads for the local executor (default os.availableParallelism()). */
   workers?: number;
-  /** 'local' (Piscina threads, default), 'inline' (this thread), or an Executor of your own. */
-  executor?: 'local' | 'inline' | Executor;
+  /** 'local' (Piscina threads, default), 'inline' (this thread), 'cluster' (BullMQ on Redis), or an Executor of your own. */
+  executor?: 'local' | 'inline' | 'cluster' | Executor;
+  /** executor 'cluster': the queue's Redis URL. `workers` is then the task slots across the cluster. */
+  redis?: string;
+  /** executor 'cluster': the BullMQ queue (default logframe-tasks). */
+  queue?: string;
 }
 
 export interface ScanOptions extends FormatOptions {
@@ -233,6 +237,12 @@ export class Engine {
 
   /** Start an engine (and its worker pool). */
   static async start(opts: EngineOptions = {}): Promise<Engine> {
+    if (opts.executor === 'cluster') {
+      if (!opts.redis) throw new Error(`executor 'cluster' needs a Redis URL (redis: 'redis://host:6379')`);
+      // loaded on demand: local runs do not pay for bullmq
+      const { ClusterExecutor } = await import('./executors/cluster.js');
+      return new Engine(await ClusterExecutor.connect({ redis: opts.redis, queue: opts.queue, slots: opts.workers }));
+    }
     const ex = opts.executor === 'inline' ? new InlineExecutor()
       : typeof opts.executor === 'object' ? opts.executor
         : new LocalExecutor({ workers: opts.workers });

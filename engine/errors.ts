@@ -31,3 +31,22 @@ export class AbortedError extends Error {
     this.name = 'AbortError';
   }
 }
+
+/** Without its password: what a message may show of a Redis or AMQP URL. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/** The cluster executor's Redis did not answer: nothing was run or written. */
+export class RedisUnreachableError extends Error {
+  constructor(url: string, why: string) {
+    super(`cannot reach Redis at ${redactUrl(url)} (${why}): start redis-server there, or point engine.redis / --redis at a running one`);
+    this.name = 'RedisUnreachableError';
+  }
+}

@@ -12,7 +12,7 @@ export { LocalExecutor } from './executors/local.js';
 export { InlineExecutor } from './executors/inline.js';
 export { registerAggregate, getAggregate } from './aggregate/registry.js';
 export type { Aggregate, AggSpec, MapColumn, Decoder } from './aggregate/aggregate.js';
-export { TaskFailedError, TaskError, AbortedError } from './errors.js';
+export { TaskFailedError, TaskError, AbortedError, RedisUnreachableError } from './errors.js';
 export { LEVELS, normalizeLevel } from './schema.js';
 export type { QuerySpec, ScanSpec, TaskSpec, TaskResult } from './plan.js';
 export { GroupMerger } from './merge.js';

@@ -20,6 +20,9 @@ flags (override the config file):
   --out DIR           output directory
   --workers N         worker threads
   --partition-size S  target partition size, e.g. 32MB
+  --executor E        local (worker threads here) or cluster (tasks through Redis to npm run worker processes)
+  --redis URL         the cluster's Redis, e.g. redis://queue-host:6379 (password: LOGFRAME_REDIS_PASSWORD)
+  --status            print the cluster's task view (engine.redis) and exit
   --follow            keep following the inputs as they grow
   --quiet             no progress bar, no summary
   --json              print summary.json to stdout instead of the summary
@@ -36,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         input: { type: 'string', multiple: true }, format: { type: 'string' }, out: { type: 'string' },
         workers: { type: 'string' }, 'partition-size': { type: 'string' }, follow: { type: 'boolean' },
+        executor: { type: 'string' }, redis: { type: 'string' }, status: { type: 'boolean' },
         quiet: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     });
@@ -54,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
   const v = args.values;
   const overrides: CliOverrides = {
     input: v.input, format: v.format, out: v.out, workers: v.workers, partitionSize: v['partition-size'], follow: v.follow,
+    executor: v.executor, redis: v.redis,
   };
   let config;
   try {
@@ -65,6 +70,26 @@ async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`logframe: cannot read config: ${(err as Error).message}\n`);
     return 2;
+  }
+  if (v.status) {
+    if (!config.engine.redis) {
+      process.stderr.write('logframe: --status needs engine.redis or --redis\n');
+      return 2;
+    }
+    const { printStatus } = await import('./cluster/status-cli.js');
+    return printStatus(config.engine.redis, { json: v.json });
+  }
+  if (config.input.broker) {
+    // broker ingestion (S2): the follow machinery fed from a RabbitMQ queue
+    const { brokerJob, BrokerError } = await import('./broker/ingest.js');
+    const { CheckpointError } = await import('./follow/checkpoint.js');
+    try {
+      await brokerJob(config, { quiet: v.quiet });
+      return 0;
+    } catch (err) {
+      process.stderr.write(`logframe: broker ingestion failed: ${err instanceof BrokerError ? err.message : (err as Error).message}\n`);
+      return err instanceof CheckpointError ? 2 : 1;
+    }
   }
   if (config.input.follow) {
     // follow mode runs until SIGINT/SIGTERM; loaded on demand so batch runs do not pay for it

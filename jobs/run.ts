@@ -118,9 +118,14 @@ export function scanOf(config: Config): ScanSpec {
   };
 }
 
+/** The engine the config asks for: worker threads here, or tasks through Redis (engine.executor: cluster). */
+export function startEngine(config: Config): Promise<Engine> {
+  return Engine.start({ workers: config.engine.workers, executor: config.engine.executor, redis: config.engine.redis, queue: config.engine.queue });
+}
+
 /** One engine pass of the plan over the job's inputs, on an engine of its own (closed afterwards). */
 export async function executePass(config: Config, plan: JobPlan, opts: JobOptions = {}): Promise<ExecuteResult> {
-  const engine = await Engine.start({ workers: config.engine.workers });
+  const engine = await startEngine(config);
   try {
     return await engine.execute(scanOf(config), plan.queries, {
       extensions: plan.extensions, signal: opts.signal, onProgress: opts.onProgress, handleSigint: opts.handleSigint,
@@ -192,7 +197,7 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
   const started = Date.now();
   const plan: JobPlan = buildPlan(config);
   // one engine for both passes: the job's, then the anomaly report's line pass
-  const engine = await Engine.start({ workers: config.engine.workers });
+  const engine = await startEngine(config);
   let res: ExecuteResult;
   let results: JobResults;
   let lines: AnomalyReport | null;

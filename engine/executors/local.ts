@@ -50,10 +50,15 @@ export class LocalExecutor implements Executor {
   }
 
   async run(task: TaskSpec): Promise<TaskResult> {
+    return unpack<TaskResult>(await this.runPacked(task));
+  }
+
+  /** Run one task and return its result in the packed wire form (a cluster worker ships these bytes as they are). */
+  async runPacked(task: TaskSpec): Promise<ArrayBuffer> {
     // no signal to Piscina: cancelling a running task races with its reply; the scheduler
     // stops dispatching on abort and lets the few running tasks land before the pool closes
     const reply: unknown = await this.pool.run(task);
-    if (reply instanceof ArrayBuffer) return unpack<TaskResult>(reply);
+    if (reply instanceof ArrayBuffer) return reply;
     const f = reply as WorkerFailure;
     throw new TaskError(f.error.message, f.error.stack);
   }

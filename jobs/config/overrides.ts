@@ -15,6 +15,10 @@ export interface CliOverrides {
   partitionSize?: number | string;
   /** --follow: input.follow. */
   follow?: boolean;
+  /** --executor: engine.executor. */
+  executor?: string;
+  /** --redis: engine.redis. */
+  redis?: string;
 }
 
 /** A key a flag set. */
@@ -30,6 +34,8 @@ const FLAGS: readonly { key: keyof CliOverrides; flag: string; path: readonly [s
   { key: 'out', flag: '--out', path: ['output', 'dir'] },
   { key: 'workers', flag: '--workers', path: ['engine', 'workers'] },
   { key: 'partitionSize', flag: '--partition-size', path: ['engine', 'partition_size'] },
+  { key: 'executor', flag: '--executor', path: ['engine', 'executor'] },
+  { key: 'redis', flag: '--redis', path: ['engine', 'redis'] },
 ];
 
 // A flag's number arrives as text; a text that is not a number stays text, to be reported as such.

@@ -33,6 +33,7 @@ const engineSchema = strictObject(
     partition_size: dflt(size, '32MB'),
     executor: dflt(oneOf(['local', 'cluster'] as const), 'local'),
     redis: opt(url(['redis:', 'rediss:'], 'redis://localhost:6379')),
+    queue: opt(strMatching('a queue name of letters, digits, _ . -', /^[A-Za-z0-9_.-]+$/)),
   },
   {
     check(raw, ctx) {
@@ -97,9 +98,22 @@ function checkInput(raw: Record<string, unknown>, ctx: z.RefinementCtx): void {
   }
 }
 
-const inputSchema = strictObject(
+/** input.broker: consume log lines from a RabbitMQ queue (S2) instead of following files. */
+const brokerSchema = strictObject({
+  url: req(url(['amqp:', 'amqps:'], 'amqp://localhost:5672')),
+  queue: req(strMatching('a queue name', /^[^\s]{1,255}$/)),
+  format: dflt(oneOf(['lines', 'json'] as const), 'lines'),
+  batch_size: dflt(positiveInt, 1000),
+  prefetch: dflt(positiveInt, 20000),
+});
+
+/** Broker ingestion reads no files of its own: its lines go through a spool file the broker code names. */
+const BROKER_SPOOL_PLACEHOLDER = '(broker spool)';
+
+const inputObject = strictObject(
   {
     paths: req(list(str, { single: true, min: 1, what: 'path' })),
+    broker: opt(brokerSchema),
     format: dflt(oneOf(INPUT_FORMATS), 'text'),
     timezone: dflt(timezone, 'UTC'),
     follow: dflt(bool, false),
@@ -124,6 +138,11 @@ const inputSchema = strictObject(
     ),
   },
   { check: checkInput },
+);
+
+const inputSchema = z.preprocess(
+  (v) => (isMapping(v) && isSet(v.broker) && !isSet(v.paths) ? { ...v, paths: [BROKER_SPOOL_PLACEHOLDER] } : v),
+  inputObject,
 );
 
 // ---------------------------------------------------------------------------

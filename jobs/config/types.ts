@@ -28,6 +28,21 @@ export interface EngineConfig {
   executor: 'local' | 'cluster';
   /** redis:// URL of the task queue; set when executor is 'cluster'. */
   redis?: string;
+  /** BullMQ queue name of the cluster (default logframe-tasks): one per cluster sharing a Redis. */
+  queue?: string;
+}
+
+/** input.broker: a RabbitMQ queue of log lines. */
+export interface BrokerConfig {
+  /** amqp:// URL (password: env LOGFRAME_AMQP_PASSWORD). */
+  url: string;
+  queue: string;
+  /** Message body: 'lines' (one or more log lines, newline-separated) or 'json' (a JSON string or array of strings). */
+  format: 'lines' | 'json';
+  /** Messages appended to the spool in one step. */
+  batch_size: number;
+  /** Unacknowledged messages at most (the channel's prefetch). */
+  prefetch: number;
 }
 
 /** What to read and how to parse it. */
@@ -41,6 +56,8 @@ export interface InputConfig {
   follow: boolean;
   /** File where follow mode saves its read offsets. */
   checkpoint?: string;
+  /** Consume lines from a RabbitMQ queue (implies follow); `paths` is then not needed. */
+  broker?: BrokerConfig;
   /** false, or multi-line records: a line that does not start a record continues the previous one; `start` (a regex) says which lines start one, else the format decides. */
   multiline: false | { start?: string };
   csv: { delimiter: string; multiline: boolean };

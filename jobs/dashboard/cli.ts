@@ -50,12 +50,14 @@ async function main(argv: string[]): Promise<number> {
   let outDir = 'out';
   let host = '127.0.0.1';
   let port = 8501;
+  let cluster: { redis: string; queue?: string } | undefined;
   try {
     if (values.config !== undefined) {
       const config = loadConfig(values.config, {});
       outDir = config.output.dir;
       host = config.dashboard.host;
       port = config.dashboard.port;
+      if (config.engine.executor === 'cluster' && config.engine.redis) cluster = { redis: config.engine.redis, queue: config.engine.queue };
     }
     if (values.out !== undefined) outDir = values.out;
     if (values.host !== undefined) host = values.host;
@@ -66,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let dash;
   try {
-    dash = await startDashboard({ outDir, host, port, dev: values.dev, log: (line) => process.stderr.write(`${line}\n`) });
+    dash = await startDashboard({ outDir, host, port, dev: values.dev, log: (line) => process.stderr.write(`${line}\n`), cluster });
   } catch (err) {
     process.stderr.write(`logframe dashboard: ${(err as Error).message}\n`);
     return 1;

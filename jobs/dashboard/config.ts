@@ -8,5 +8,6 @@ import { startDashboard, type Dashboard } from './server.js';
 /** Start the dashboard described by a validated job config, or resolve null when `dashboard.enabled` is false. */
 export async function dashboardFromConfig(config: Config, log?: (line: string) => void): Promise<Dashboard | null> {
   if (!config.dashboard.enabled) return null;
-  return startDashboard({ outDir: config.output.dir, host: config.dashboard.host, port: config.dashboard.port, log });
+  const cluster = config.engine.executor === 'cluster' && config.engine.redis ? { redis: config.engine.redis, queue: config.engine.queue } : undefined;
+  return startDashboard({ outDir: config.output.dir, host: config.dashboard.host, port: config.dashboard.port, log, cluster });
 }

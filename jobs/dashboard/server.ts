@@ -30,6 +30,8 @@ export interface DashboardOptions {
   dev?: boolean;
   /** Where request refusals are reported (default: nowhere). */
   log?: (line: string) => void;
+  /** The cluster's Redis (engine.executor: cluster): /cluster.json serves its task view. */
+  cluster?: { redis: string; queue?: string };
 }
 
 /** A running dashboard. */
@@ -118,6 +120,17 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     if (rawPath === '/metrics') {
       const body = await metrics.render();
       return send(res, 200, metrics.contentType, body, { 'Cache-Control': 'no-store' });
+    }
+    if (rawPath === '/cluster.json') {
+      // the task view (tasks by state, per host, throughput, retries, failures), read from Redis per request
+      if (!opts.cluster) return send(res, 404, 'text/plain; charset=utf-8', 'no cluster: the job runs on the local executor\n');
+      const { clusterStatus } = await import('../../engine/executors/cluster-status.js');
+      try {
+        const body = JSON.stringify(await clusterStatus(opts.cluster.redis, opts.cluster.queue));
+        return send(res, 200, 'application/json; charset=utf-8', body, { 'Cache-Control': 'no-store' });
+      } catch (err) {
+        return send(res, 503, 'text/plain; charset=utf-8', `${(err as Error).message}\n`, { 'Cache-Control': 'no-store' });
+      }
     }
     if (rawPath === '/healthz') return send(res, 200, 'text/plain; charset=utf-8', 'ok\n', { 'Cache-Control': 'no-store' });
     if (rawPath === '/' || rawPath === '/index.html') return servePage(req, res);

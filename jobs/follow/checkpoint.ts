@@ -49,6 +49,8 @@ export interface Checkpoint {
   mergers: (SavedGroups | null)[];
   /** The alert manager's state (AlertManager.toJSON()), null when none was saved. */
   alerts: unknown;
+  /** What the source of the lines keeps with the offsets (broker ingestion: the messages applied). */
+  extra?: unknown;
 }
 
 const savedFile = z.object({ id: z.string(), path: z.string(), head: z.string(), offset: z.number().int().nonnegative(), lines: z.number().int().nonnegative(), detached: z.boolean() });
@@ -62,6 +64,7 @@ const schema = z.object({
   samples: z.array(z.object({ file: z.string(), line: z.number(), offset: z.number(), reason: z.string(), text: z.string() })),
   mergers: z.array(z.array(z.object({ keys: z.array(z.union([z.string(), z.number(), z.null()])), states: z.array(z.unknown()) })).nullable()),
   alerts: z.unknown(),
+  extra: z.unknown().optional(),
 });
 
 /** A checkpoint that cannot be used: unreadable, corrupt, or written for another plan. */

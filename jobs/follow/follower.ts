@@ -24,7 +24,7 @@ import type { Dashboard } from '../dashboard/index.js';
 import { CheckpointError, encodeCheckpoint, loadCheckpoint, planHash, saveCheckpointText, type Checkpoint, type Sample, type Totals } from './checkpoint.js';
 import { relabelLineFindings, relabelPartials, relabelSamples, sampleOrder } from './relabel.js';
 import { resolvePartialFindings } from '../detect/lines/findings.js';
-import { FileTracker, type ReadRange, type TrackedFile } from './tracker.js';
+import { FileTracker, type ReadRange, type SavedFile, type TrackedFile } from './tracker.js';
 import { readAt } from './files.js';
 
 /** Follow-mode knobs beyond the config (defaults in parentheses). */
@@ -45,6 +45,13 @@ export interface FollowOptions {
   onCycle?: (info: CycleInfo) => void;
   /** Alert wiring beyond the config (tests inject channels and clocks). */
   alerting?: AlertingOptions;
+  /**
+   * A source feeding the inputs (broker ingestion) keeps its state in the checkpoint: called with
+   * the offsets of each snapshot, its answer is saved with them; `onCheckpointSaved` gets it back
+   * once that checkpoint is on disk (then what it covers may be acknowledged).
+   */
+  checkpointExtra?: (files: readonly SavedFile[]) => unknown;
+  onCheckpointSaved?: (extra: unknown) => void;
 }
 
 /** What one poll did. */
@@ -108,6 +115,8 @@ export class Follower {
   private nextSnapshot = 0;
   /** The fast alert window's buckets (null when alerts.fast_window is 0). */
   private readonly recent: RecentBuckets | null;
+  /** The source's state from the checkpoint resumed (see FollowOptions.checkpointExtra). */
+  restoredExtra: unknown = undefined;
 
   private constructor(
     private readonly config: Config,
@@ -156,6 +165,11 @@ export class Follower {
   /** The checkpoint in use. */
   get checkpointPath(): string {
     return this.checkpointFile;
+  }
+
+  /** Take a checkpoint at the next poll even if no bytes were read (a source's own state changed). */
+  requestCheckpoint(): void {
+    this.unsaved = true;
   }
 
   /** Read what is there, then keep following until stop(). */
@@ -278,6 +292,7 @@ export class Follower {
     this.tracker.restore(ck.files);
     this.totals = { ...ck.totals };
     this.samples = ck.samples;
+    this.restoredExtra = ck.extra;
     if (ck.alerts !== null && ck.alerts !== undefined) {
       try {
         this.alerts.fromJSON(ck.alerts);
@@ -473,10 +488,12 @@ export class Follower {
     // a snapshot costs time in proportion to the state: at most a tenth of the time goes to them
     if (!force && performance.now() < this.nextSnapshot) return;
     const t0 = performance.now();
-    const text = encodeCheckpoint(this.snapshot());
+    const snap = this.snapshot();
+    const text = encodeCheckpoint(snap);
     this.nextSnapshot = performance.now() + 9 * (performance.now() - t0);
     this.unsaved = false;
     this.saving = saveCheckpointText(this.checkpointFile, text)
+      .then(() => this.opts.onCheckpointSaved?.(snap.extra))
       .catch((err: unknown) => {
         this.unsaved = true;
         this.log(`saving the checkpoint failed, retrying: ${(err as Error).message}`);
@@ -485,11 +502,13 @@ export class Follower {
   }
 
   private snapshot(): Checkpoint {
+    const files = this.tracker.save();
     return {
       version: 1,
       plan: this.hash,
       savedAt: new Date().toISOString(),
-      files: this.tracker.save(),
+      files,
+      ...(this.opts.checkpointExtra ? { extra: this.opts.checkpointExtra(files) } : {}),
       totals: { ...this.totals },
       samples: this.samples,
       mergers: this.mergers.map((m) => m?.save() ?? null),

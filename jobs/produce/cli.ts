@@ -9,12 +9,17 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../generate/formats.js';
 import { INCIDENT_TYPES, type IncidentType } from '../generate/incidents.js';
 import { SERVICES, type ServiceName } from '../generate/catalog.js';
 import { parseAt, parseRate, Producer, type IncidentCue } from './producer.js';
+import { Publisher } from '../broker/publish.js';
+import { redactUrl } from '../../engine/errors.js';
 
-const USAGE = `usage: produce --rate N/s --format ${OUTPUT_FORMATS.join('|')} --out FILE [--incident TYPE --at T]... [--duration S]
+const USAGE = `usage: produce --rate N/s --format ${OUTPUT_FORMATS.join('|')} (--out FILE | --broker URL [--queue Q] [--batch N]) [--incident TYPE --at T]... [--duration S]
 
   --rate N/s               lines per second, e.g. 20000/s or 20k/s (required)
   --format F               line shape: ${OUTPUT_FORMATS.join(', ')} (required)
   --out FILE               file to append to (created if missing; reopened when rotated)
+  --broker URL             publish to RabbitMQ instead (amqp://...; password: LOGFRAME_AMQP_PASSWORD)
+  --queue Q                the queue (default logs)
+  --batch N                lines per message (default 1: one line per message)
   --incident TYPE          inject an incident: ${INCIDENT_TYPES.join(', ')} (repeatable, one --at each)
   --at T                   when: seconds from the start (e.g. 30) or an ISO time
   --incident-duration S    incident length in seconds (default: 5 to 20 minutes, drawn)
@@ -44,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         incident: { type: 'string', multiple: true }, at: { type: 'string', multiple: true },
         'incident-duration': { type: 'string' }, service: { type: 'string' },
         duration: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        broker: { type: 'string' }, queue: { type: 'string' }, batch: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -57,12 +63,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const start = Date.now();
   let producer: Producer;
+  let publisher: Publisher | null = null;
+  let where = '';
   try {
     if (values.rate === undefined) throw new UsageError('--rate is required');
     const rate = parseRate(values.rate);
     if (values.format === undefined) throw new UsageError('--format is required');
     if (!(OUTPUT_FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${values.format}'`);
-    if (!values.out) throw new UsageError('--out is required');
+    if (!values.out && !values.broker) throw new UsageError('--out or --broker is required');
+    if (values.out && values.broker) throw new UsageError('give --out or --broker, not both');
+    const batch = num('batch', values.batch);
+    if (batch !== undefined && !Number.isInteger(batch)) throw new UsageError(`--batch must be a whole number, got '${values.batch}'`);
     const types = values.incident ?? [];
     const ats = values.at ?? [];
     if (types.length !== ats.length) throw new UsageError(`every --incident needs its --at (got ${types.length} --incident, ${ats.length} --at)`);
@@ -82,9 +93,26 @@ async function main(argv: string[]): Promise<number> {
     const seed = values.seed === undefined ? 42 : Number(values.seed);
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be an integer in 0..4294967295, got '${values.seed}'`);
     const duration = num('duration', values.duration);
+    if (values.broker) {
+      const url = values.broker;
+      if (process.env.LOGFRAME_AMQP_PASSWORD) {
+        const u = new URL(url);
+        u.password = process.env.LOGFRAME_AMQP_PASSWORD;
+        values.broker = u.toString();
+      }
+      try {
+        publisher = await Publisher.connect({ url: values.broker, queue: values.queue ?? 'logs', batch });
+      } catch (e) {
+        process.stderr.write(`produce: ${(e as Error).message}\n`);
+        return 1;
+      }
+      where = `queue ${values.queue ?? 'logs'} at ${redactUrl(url)} (${batch ?? 1} line(s) per message)`;
+    }
+    const pub = publisher;
     try {
       producer = new Producer({
-        out: values.out, format: values.format as OutputFormat, rate, seed, incidents,
+        sink: pub ? (lines) => pub.publishLines(lines) : undefined,
+        out: values.out ?? '', format: values.format as OutputFormat, rate, seed, incidents,
         durationMs: duration === undefined ? undefined : duration * 1000,
         onIncidentStart: (s) => {
           const i = s.incident;
@@ -95,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       process.stderr.write(`produce: cannot open ${values.out}: ${err.code ?? ''} ${err.message}\n`);
+      await publisher?.close();
       return 1;
     }
   } catch (e) {
@@ -104,9 +133,11 @@ async function main(argv: string[]): Promise<number> {
   }
   process.on('SIGINT', () => producer.stop());
   process.on('SIGTERM', () => producer.stop());
-  process.stderr.write(`produce: appending ${values.format} lines to ${values.out} at ${parseRate(values.rate)}/s${values.duration ? ` for ${values.duration} s` : ' (Ctrl-C to stop)'}\n`);
+  where ||= values.out!;
+  process.stderr.write(`produce: writing ${values.format} lines to ${where} at ${parseRate(values.rate)}/s${values.duration ? ` for ${values.duration} s` : ' (Ctrl-C to stop)'}\n`);
   const r = await producer.run();
-  process.stderr.write(`produce: wrote ${r.lines} lines (${(r.bytes / 1e6).toFixed(1)} MB in the file) in ${r.seconds.toFixed(1)} s (${Math.round(r.lines / Math.max(r.seconds, 1e-9))} lines/s)\n`);
+  await publisher?.close();
+  process.stderr.write(`produce: wrote ${r.lines} lines (${(r.bytes / 1e6).toFixed(1)} MB${publisher ? `, ${publisher.messages} messages` : ' in the file'}) in ${r.seconds.toFixed(1)} s (${Math.round(r.lines / Math.max(r.seconds, 1e-9))} lines/s)\n`);
   return 0;
 }
 

@@ -53,6 +53,8 @@ export interface ProducerOptions {
   onIncidentStart?: (s: IncidentStart) => void;
   /** After every write (benches map byte offsets to write times with it). */
   onWrite?: (w: WriteInfo) => void;
+  /** Send each write's lines here instead of appending them to `out` (the broker publisher). */
+  sink?: (lines: string[]) => void;
 }
 
 /** What a finished run wrote. */
@@ -99,7 +101,8 @@ export class Producer {
     this.formatter = makeFormatter(opts.format, opts.seed ?? 42);
     this.model = new LogModel({ seed: opts.seed ?? 42 });
     this.cues = [...(opts.incidents ?? [])].sort((a, b) => a.at - b.at);
-    ({ fd: this.fd, id: this.fileId, size: this.offset } = this.open());
+    if (opts.sink) ({ fd: this.fd, id: this.fileId, size: this.offset } = { fd: -1, id: '', size: 0 });
+    else ({ fd: this.fd, id: this.fileId, size: this.offset } = this.open());
   }
 
   /** Start writing; resolves when durationMs has passed or stop() was called. */
@@ -124,7 +127,7 @@ export class Producer {
     if (!this.finish) return;
     const f = this.finish;
     this.finish = null;
-    closeSync(this.fd);
+    if (this.fd >= 0) closeSync(this.fd);
     f({ lines: this.written, bytes: this.offset, seconds: (Date.now() - this.t0) / 1000, incidents: this.started });
   }
 
@@ -139,6 +142,7 @@ export class Producer {
 
   /** Follow a rotation the way a logger with a watched file handler does: the path is another file now, so reopen it. */
   private reopenIfRotated(): void {
+    if (this.opts.sink) return;
     let id: string | null = null;
     try {
       const st = statSync(this.opts.out);
@@ -200,10 +204,17 @@ export class Producer {
       parts.push(line);
       this.lastTs = t;
     }
-    const buf = Buffer.from(parts.join(''), 'utf8');
     const start = this.offset;
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    let buf: { length: number };
+    if (this.opts.sink) {
+      this.opts.sink(parts);
+      buf = { length: parts.reduce((s, p) => s + Buffer.byteLength(p), 0) };
+    } else {
+      const b = Buffer.from(parts.join(''), 'utf8');
+      let off = 0;
+      while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
+      buf = b;
+    }
     const at = Date.now();
     this.offset += buf.length;
     this.written += due;

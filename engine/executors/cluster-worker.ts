@@ -1,0 +1,137 @@
+/**
+ * The worker side of the cluster executor: one process per host takes tasks from the BullMQ
+ * queue and runs them on its own Piscina pool (a LocalExecutor), so every core is busy while
+ * the main thread keeps the jobs' locks renewed. Per-host counters for the task view live
+ * in one Redis hash per host (see cluster-status.ts).
+ */
+import { accessSync, constants } from 'node:fs';
+import os from 'node:os';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { TaskSpec } from '../plan.js';
+import { TaskError } from '../errors.js';
+import { LocalExecutor } from './local.js';
+import { DEFAULT_QUEUE, connectRedis, type ClusterReply } from './cluster.js';
+
+export interface ClusterWorkerOptions {
+  redis: string;
+  queue?: string;
+  /** Tasks at once = threads of the pool (default os.availableParallelism()). */
+  concurrency?: number;
+  /** A job's lock; a worker that dies loses its jobs to others after this long (default 30 s). */
+  lockMs?: number;
+  /** Times a job may be recovered from a dead worker before it fails (default 2). */
+  maxStalledCount?: number;
+  /** Name this host reports (default os.hostname()). */
+  host?: string;
+  /** Heap limit per thread, MB. */
+  maxOldGenerationSizeMb?: number;
+  /** Fault drills: hold every task this long before running it (a test can kill the worker mid-task). */
+  drillDelayMs?: number;
+}
+
+/** Redis key of a host's counters. */
+export function hostKey(queue: string, host: string): string {
+  return `logframe:cluster:${queue}:host:${host}`;
+}
+
+/** Redis key of the set of hosts that have run tasks. */
+export function hostsKey(queue: string): string {
+  return `logframe:cluster:${queue}:hosts`;
+}
+
+/** A task's input must be readable here: a shared filesystem is the cluster's contract. */
+function checkReadable(host: string, file: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new Error(`host ${host} cannot open ${file} (${code}): every worker must see the inputs at the same path (shared filesystem)`);
+  }
+}
+
+export class ClusterWorker {
+  readonly host: string;
+  readonly name: string;
+  private closed = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly pool: LocalExecutor,
+    private readonly conns: Redis[],
+    readonly queue: string,
+    host: string,
+  ) {
+    this.host = host;
+    this.name = `${host}:${process.pid}`;
+  }
+
+  /** Connect and start taking tasks; throws RedisUnreachableError when Redis does not answer. */
+  static async start(opts: ClusterWorkerOptions): Promise<ClusterWorker> {
+    const queue = opts.queue ?? DEFAULT_QUEUE;
+    const host = opts.host ?? os.hostname();
+    const name = `${host}:${process.pid}`;
+    const concurrency = Math.max(1, opts.concurrency ?? os.availableParallelism());
+    const conn = await connectRedis(opts.redis);
+    const pool = new LocalExecutor({ workers: concurrency, maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb });
+    const lockDuration = opts.lockMs ?? 30_000;
+    const stats = conn.duplicate();
+    stats.on('error', () => {});
+    const runJob = async (job: Job<TaskSpec>): Promise<ClusterReply> => {
+      const task = job.data;
+      const t0 = performance.now();
+      const retried = job.attemptsStarted > 1 || (job.stalledCounter ?? 0) > 0;
+      try {
+        checkReadable(host, task.partition.file);
+        if (opts.drillDelayMs) await new Promise((r) => setTimeout(r, opts.drillDelayMs));
+        let packed: ArrayBuffer;
+        try {
+          packed = await pool.runPacked(task);
+        } catch (err) {
+          // the task itself threw (bad data or plan): it would throw again anywhere
+          if (err instanceof TaskError) throw new UnrecoverableError(`on host ${host}: ${err.message}`);
+          throw new Error(`on host ${host}: worker thread died: ${(err as Error).message}`);
+        }
+        const ms = performance.now() - t0;
+        const p = task.partition;
+        await stats.multi()
+          .hincrby(hostKey(queue, host), 'tasks', 1)
+          .hincrby(hostKey(queue, host), 'bytes', p.end - p.start)
+          .hincrbyfloat(hostKey(queue, host), 'busy_ms', ms)
+          .hincrby(hostKey(queue, host), 'retried', retried ? 1 : 0)
+          .hset(hostKey(queue, host), 'last_seen', Date.now())
+          .sadd(hostsKey(queue), host)
+          .exec();
+        return { host, worker: name, ms, result: Buffer.from(packed).toString('base64') };
+      } catch (err) {
+        await stats.multi()
+          .hincrby(hostKey(queue, host), 'failed', 1)
+          .hset(hostKey(queue, host), 'last_seen', Date.now(), 'last_error', (err as Error).message.slice(0, 500))
+          .sadd(hostsKey(queue), host)
+          .exec().catch(() => {});
+        throw err;
+      }
+    };
+    const worker = new Worker<TaskSpec, ClusterReply>(queue, runJob, {
+      connection: conn,
+      name,
+      concurrency,
+      lockDuration,
+      stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)),
+      maxStalledCount: opts.maxStalledCount ?? 2,
+      metrics: { maxDataPoints: 60 * 24 },
+    });
+    worker.on('error', () => {}); // connection blips: ioredis reconnects
+    await worker.waitUntilReady();
+    return new ClusterWorker(worker, pool, [conn, stats], queue, host);
+  }
+
+  /** Finish the running tasks, then disconnect and stop the pool. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.worker.close();
+    await this.pool.close();
+    for (const c of this.conns) c.disconnect();
+  }
+}
