@@ -55,7 +55,7 @@ describe('defaults', () => {
         cooldown: 600_000,
         rate_limit: 20,
         window: 60_000,
-        fast_window: 5_000,
+        fast_window: 1_000,
         rules: { error_rate: 0.1, error_count: 100, critical_count: 5 },
         channels: { console: true, file: { path: '/repo/out/alerts.log' }, webhook: [] },
       },
