@@ -37,6 +37,13 @@ export function formatSummary(o: JobOutcome): string {
     const rows = health.rows.slice(0, 8).map((r) => [String(r[0]), String(r[1]), String(r[2]), pct(Number(r[3])), ms(r[5] as number | null), String(r[8])]);
     out.push('', 'top services by errors', table([['service', 'total', 'errors', 'rate', 'p95', 'status'], ...rows]));
   }
+  if (s.anomalous_lines !== null) {
+    // S3's console breakdown: anomalous lines per type (a line counts under each of its types)
+    const types = Object.entries(s.anomaly_types);
+    out.push('', `anomalous lines: ${s.anomalous_lines.toLocaleString('en-US')} (${pct(s.parsed > 0 ? s.anomalous_lines / s.parsed : 0)}), csv/anomaly_report.csv`);
+    for (const [t, n] of types.slice(0, 12)) out.push(`  ${String(n).padStart(8)}  ${t}`);
+    if (types.length > 12) out.push(`  ... ${types.length - 12} more types in summary.json`);
+  }
   if (o.errorTypes.length > 0) {
     const top = [...o.errorTypes].sort((a, b) => b.count - a.count || a.id - b.id).slice(0, 5);
     out.push('', 'top error types');

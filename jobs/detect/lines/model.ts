@@ -5,13 +5,13 @@
  * the forest trained on the workers' bottom-k sample and its contamination cut, and the contexts
  * worth scoring. Plain data, so it travels to workers inside the query's params.
  *
- * ML_DETECTED is contextual: a line is flagged when the forest scores it above the cut AND it would
- * score below the cut in its service's usual context (the median over the service's minutes). A
- * line that is odd whenever it is logged (a rare message) is not the forest's finding: the error
- * level and the pattern rules report those; the forest reports lines made abnormal by the moment.
- * So only lines in contexts far from usual can be flagged: the candidates are the (minute, service)
- * contexts in the top `context_share` of their service's error rate or mean latency, or in the
- * bottom of its latency; the README measures what this loses against scoring every line.
+ * ML_DETECTED is contextual: a line is flagged when the forest scores it at or above the cut AND
+ * the moment lifts its score by at least LIFT over the same line in its service's usual context
+ * (the median over the service's minutes). A line that is odd whenever it is logged (a rare
+ * message, an error level) is not the forest's finding: the error level and the pattern rules
+ * report those; the forest reports lines that the moment made abnormal. So only minutes whose
+ * contexts lift scores need reading: candidatesOf picks them, and the README measures what that
+ * loses against scoring every line.
  */
 import { quantile } from 'simple-statistics';
 import { SeededForest } from '../forest.js';
