@@ -27,6 +27,7 @@ export function formatSummary(o: JobOutcome): string {
     ['time span', s.first_timestamp ? `${s.first_timestamp} .. ${s.last_timestamp}` : '-'],
     ...(s.health_score !== null ? [['health', `${s.health_score.toFixed(1)}/100 ${s.health_status ?? ''}`]] : []),
     ['anomalies / incidents / alerts', `${s.anomalies} / ${s.incidents} / ${s.alerts}`],
+    ['trend (daily error rate)', s.trend],
   ]));
   if (s.response_time_ms) {
     const r = s.response_time_ms;
