@@ -54,7 +54,7 @@ describe('csv/anomaly_report.csv', () => {
     expect(reports[0]![0]!.split('\n')[0]).toBe('file,line,timestamp,level,service,type,confidence,score,message');
     expect(rowsOf(outs[0]!).length).toBeGreaterThan(500);
     for (const r of reports.slice(1)) expect(r).toEqual(reports[0]);
-  }, 120_000);
+  }, 400_000);
 
   it('names for each row the file and line that hold it, counting every physical line', () => {
     const lines = readFileSync(file, 'utf8').split('\n');
@@ -130,5 +130,5 @@ describe('the forest\'s candidate contexts', () => {
     } finally {
       await engine.close();
     }
-  }, 180_000);
+  }, 400_000);
 });
