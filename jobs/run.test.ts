@@ -42,7 +42,7 @@ describe('the log job', () => {
     }
     expect(Object.keys(runs[0]!).sort()).toContain('csv/errors_by_type.csv');
     for (const r of runs.slice(1)) expect(r).toEqual(runs[0]);
-  });
+  }, 240_000);
 
   it('matches an independent count of the generated records', async () => {
     const out = path.join(dir, 'out-count');

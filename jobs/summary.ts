@@ -27,6 +27,7 @@ export function formatSummary(o: JobOutcome): string {
     ['time span', s.first_timestamp ? `${s.first_timestamp} .. ${s.last_timestamp}` : '-'],
     ...(s.health_score !== null ? [['health', `${s.health_score.toFixed(1)}/100 ${s.health_status ?? ''}`]] : []),
     ['anomalies / incidents / alerts', `${s.anomalies} / ${s.incidents} / ${s.alerts}`],
+    ['trend (daily error rate)', s.trend],
   ]));
   if (s.response_time_ms) {
     const r = s.response_time_ms;
@@ -36,6 +37,13 @@ export function formatSummary(o: JobOutcome): string {
   if (health && health.rows.length > 0) {
     const rows = health.rows.slice(0, 8).map((r) => [String(r[0]), String(r[1]), String(r[2]), pct(Number(r[3])), ms(r[5] as number | null), String(r[8])]);
     out.push('', 'top services by errors', table([['service', 'total', 'errors', 'rate', 'p95', 'status'], ...rows]));
+  }
+  if (s.anomalous_lines !== null) {
+    // S3's console breakdown: anomalous lines per type (a line counts under each of its types)
+    const types = Object.entries(s.anomaly_types);
+    out.push('', `anomalous lines: ${s.anomalous_lines.toLocaleString('en-US')} (${pct(s.parsed > 0 ? s.anomalous_lines / s.parsed : 0)}), csv/anomaly_report.csv`);
+    for (const [t, n] of types.slice(0, 12)) out.push(`  ${String(n).padStart(8)}  ${t}`);
+    if (types.length > 12) out.push(`  ... ${types.length - 12} more types in summary.json`);
   }
   if (o.errorTypes.length > 0) {
     const top = [...o.errorTypes].sort((a, b) => b.count - a.count || a.id - b.id).slice(0, 5);

@@ -19,6 +19,8 @@ export const STANDARD = ['levels', 'minuteLevelService', 'minute', 'service', 'i
 export type StandardQuery = (typeof STANDARD)[number];
 /** The queries only detection reads (left out of the plan when detection.enabled is false). */
 const DETECTION_QUERIES: ReadonlySet<StandardQuery> = new Set(['templates', 'evidence']);
+/** The anomaly report's queries (detection.lines). */
+const LINE_QUERIES: ReadonlySet<StandardQuery> = new Set(['lineSample', 'lineFindings']);
 
 export interface JobPlan {
   queries: QuerySpec[];
@@ -110,8 +112,11 @@ export function buildPlan(config: Config, opts: { follow?: boolean } = {}): JobP
       aggs: [{ kind: 'line_findings', name: 'line_findings', params: { rules: ruleSpecOf(config), limit: config.output.anomaly_report_limit, off: !config.detection.lines.enabled } }],
     },
   };
-  // detection off: no template sketch or evidence on the map side (index -1: collectResults reads them as empty)
-  const kept = STANDARD.filter((k) => config.detection.enabled || !DETECTION_QUERIES.has(k));
+  // detection off: no template sketch or evidence on the map side; the anomaly report off: no line
+  // sample or findings either (index -1: collectResults reads them as empty). Both kinds read whole
+  // rows, so leaving them in would also turn off projection pushdown for nothing.
+  const lines = config.detection.enabled && config.detection.lines.enabled;
+  const kept = STANDARD.filter((k) => (config.detection.enabled || !DETECTION_QUERIES.has(k)) && (lines || !LINE_QUERIES.has(k)));
   const queries: QuerySpec[] = kept.map((k) => q[k]);
   const index = Object.fromEntries(STANDARD.map((k) => [k, kept.indexOf(k)])) as Record<StandardQuery, number>;
   const custom: Record<string, number> = {};

@@ -166,8 +166,8 @@ export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): 
     evidence,
     custom,
     minuteSketches,
-    lineSample: lineSampleOf(m('lineSample')),
-    lineFindings: lineFindingsOf(m('lineFindings')),
+    lineSample: planned('lineSample') ? lineSampleOf(m('lineSample')) : [],
+    lineFindings: planned('lineFindings') ? lineFindingsOf(m('lineFindings')) : { rows: [], total: 0, types: {}, spans: [] },
   };
 }
 

@@ -406,7 +406,7 @@ dashboard: {enabled: true, host: 0.0.0.0, port: 9000}
         templates: { enabled: false, similarity: 0.7, depth: 5, new_window: 1_800_000 },
         zscore: { enabled: false, threshold: 2.5, per_service: false, mode: 'rolling', window: 7_200_000 },
         isolation_forest: { enabled: false, trees: 50, sample_size: 128, contamination: 0.1, seed: 7 },
-        lines: { enabled: true, trees: 100, sample_size: 256, training_lines: 4096, contamination: 0.01, seed: 42, context_share: 0.15, slow_ms: 1000 },
+        lines: { enabled: true, trees: 100, sample_size: 256, training_lines: 4096, contamination: 0.01, seed: 42, context_share: 0.05, slow_ms: 1000 },
         rules: [{ name: 'oops', pattern: 'oops', ignore_case: false, level: 'ERROR', category: 'custom' }],
         incidents: {
           error_rate: { threshold: 0.5, window: 900_000, min_events: 10 },

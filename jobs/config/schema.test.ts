@@ -41,7 +41,7 @@ describe('defaults', () => {
         templates: { enabled: true, similarity: 0.5, depth: 4, new_window: 3_600_000 },
         zscore: { enabled: true, threshold: 3, per_service: true, mode: 'rolling', window: 3_600_000 },
         isolation_forest: { enabled: true, trees: 100, sample_size: 256, contamination: 0.02, seed: 42 },
-        lines: { enabled: true, trees: 100, sample_size: 256, training_lines: 4096, contamination: 0.01, seed: 42, context_share: 0.15, slow_ms: 1000 },
+        lines: { enabled: true, trees: 100, sample_size: 256, training_lines: 4096, contamination: 0.01, seed: 42, context_share: 0.05, slow_ms: 1000 },
         rules: DEFAULT_RULES.map((r) => ({ ...r, level: r.level as never, ignore_case: true })),
         incidents: {
           error_rate: { threshold: 0.3, window: 600_000, min_events: 20 },

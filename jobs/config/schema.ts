@@ -234,7 +234,7 @@ const detectionSchema = strictObject({
       training_lines: dflt(int('an integer of at least 2', (n) => n >= 2), 4096),
       contamination: dflt(num('a number greater than 0 and at most 0.5', (n) => n > 0 && n <= 0.5), 0.01),
       seed: dflt(int('an integer', () => true), 42),
-      context_share: dflt(num('a number greater than 0 and at most 1', (n) => n > 0 && n <= 1), 0.15),
+      context_share: dflt(num('a number greater than 0 and at most 1', (n) => n > 0 && n <= 1), 0.05),
       slow_ms: dflt(num('a number greater than 0', (n) => n > 0), 1000),
     }),
     {},

@@ -126,7 +126,7 @@ export interface DetectionConfig {
     /** Lines the workers sample for training (bottom-k by hash of content and position). */
     training_lines: number;
     contamination: number; seed: number;
-    /** Share of each service's minutes (by error rate, by latency) whose lines the forest scores (1: every line). */
+    /** Share of the lines the forest re-reads and scores: the minutes whose contexts lift scores most (1: every line). */
     context_share: number;
     /** A line at least this slow (ms) is SLOW_RESPONSE. */
     slow_ms: number;

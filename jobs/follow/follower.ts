@@ -347,9 +347,10 @@ export class Follower {
       let physical = 0;
       for (const p of partsOf.get(r)!) {
         const t = results.get(p.index)!;
-        if (r.readPath !== f.path) relabelPartials(t.queries, r.readPath, f.path, this.plan.index.lineFindings);
+        const findings = this.plan.index.lineFindings;
+        if (r.readPath !== f.path) relabelPartials(t.queries, r.readPath, f.path, findings);
         // the anomaly report's lines: this partition starts after the file's lines read so far
-        resolvePartialFindings((t.queries[this.plan.index.lineFindings] as GroupPartial).aggs[0], f.lines + physical);
+        if (findings >= 0) resolvePartialFindings((t.queries[findings] as GroupPartial).aggs[0], f.lines + physical);
         t.queries.forEach((q, k) => {
           if (q.kind !== 'group') return;
           // the fast window's partials feed its ring, not the running aggregates
@@ -379,7 +380,7 @@ export class Follower {
   }
 
   private relabel(names: ReadonlyMap<string, string>): void {
-    relabelLineFindings(this.mergers[this.plan.index.lineFindings]!, names);
+    if (this.plan.index.lineFindings >= 0) relabelLineFindings(this.mergers[this.plan.index.lineFindings]!, names);
     relabelSamples(this.samples, names);
     this.dirty = true;
   }

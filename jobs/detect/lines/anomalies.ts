@@ -87,7 +87,7 @@ export const lineAnomalies: Aggregate<LineAnomalies> = {
         const s = forest.score(x);
         state.scored++;
         if (s < m.cut) return;
-        // contextual: the same line in its service's usual context must score below the cut
+        // contextual: the moment must lift the score by m.lift over the same line in its service's usual context
         const err = x[4]!;
         const rtm = x[5]!;
         const u = m.usual[svc]!;
@@ -96,7 +96,7 @@ export const lineAnomalies: Aggregate<LineAnomalies> = {
         const usual = forest.score(x);
         x[4] = err;
         x[5] = rtm;
-        if (usual >= m.cut) return;
+        if (s - usual < m.lift) return;
         state.ml++;
         if (m.forestTop > 0 && s >= topFloor) {
           state.forestTop.push([s, b.file, b.offset[i]!]);

@@ -76,6 +76,7 @@ export const lineFindings: Aggregate<LineFindings> = {
         }
         const level = b.level[i]!;
         const rt0 = b.response_time_ms[i]!;
+        // hot path: one string per line, because the pattern rules are regexes over the message
         const msg = b.message(i) ?? '';
         types.length = 0;
         const keep = checker.check(level, msg, rt0 === rt0 ? rt0 : null, types);

@@ -5,13 +5,13 @@
  * the forest trained on the workers' bottom-k sample and its contamination cut, and the contexts
  * worth scoring. Plain data, so it travels to workers inside the query's params.
  *
- * ML_DETECTED is contextual: a line is flagged when the forest scores it above the cut AND it would
- * score below the cut in its service's usual context (the median over the service's minutes). A
- * line that is odd whenever it is logged (a rare message) is not the forest's finding: the error
- * level and the pattern rules report those; the forest reports lines made abnormal by the moment.
- * So only lines in contexts far from usual can be flagged: the candidates are the (minute, service)
- * contexts in the top `context_share` of their service's error rate or mean latency, or in the
- * bottom of its latency; the README measures what this loses against scoring every line.
+ * ML_DETECTED is contextual: a line is flagged when the forest scores it at or above the cut AND
+ * the moment lifts its score by at least LIFT over the same line in its service's usual context
+ * (the median over the service's minutes). A line that is odd whenever it is logged (a rare
+ * message, an error level) is not the forest's finding: the error level and the pattern rules
+ * report those; the forest reports lines that the moment made abnormal. So only minutes whose
+ * contexts lift scores need reading: candidatesOf picks them, and the README measures what that
+ * loses against scoring every line.
  */
 import { quantile } from 'simple-statistics';
 import { SeededForest } from '../forest.js';
@@ -38,6 +38,8 @@ export interface LineModelJSON {
   forest: CompiledForestJSON;
   /** The contamination cut on the training sample's scores. */
   cut: number;
+  /** How much the moment must raise a line's score over its usual context's (see LIFT). */
+  lift: number;
   /** Rows kept (the report's cap), and ML lines kept by forest score alone (evaluation; 0 = none). */
   limit: number;
   forestTop: number;
@@ -57,29 +59,76 @@ function median(xs: number[]): number {
 
 const rtFeature = (rt: number): number => (rt < 0 ? -1 : Math.log1p(rt));
 
-/** Each service's usual context and its candidate contexts. */
-export function contextsOf(ctx: LineContext, share: number): { usual: [number, number][]; candidates: number[] } {
+/** Each service's usual context: the median over the minutes it logged in of err_rate_5m and rt_mean_5m (as features). */
+export function usualOf(ctx: LineContext): [number, number][] {
   const width = ctx.services.length + 1;
-  const idx: number[][] = Array.from({ length: width }, () => []);
-  ctx.keys.forEach((k, i) => idx[k % width]!.push(i));
-  const usual: [number, number][] = [];
-  const candidates: number[] = [];
-  for (let svc = 0; svc < width; svc++) {
-    const mine = idx[svc]!;
-    const err = mine.map((i) => ctx.errRate[i]!);
-    const rt = mine.filter((i) => ctx.rtMean[i]! >= 0).map((i) => rtFeature(ctx.rtMean[i]!));
-    usual.push([median(err), rt.length ? median(rt) : -1]);
-    if (mine.length === 0) continue;
-    const errHi = quantile(err, 1 - share);
-    const rtHi = rt.length ? quantile(rt, 1 - share) : Infinity;
-    const rtLo = rt.length ? quantile(rt, share / 2) : -Infinity;
-    for (const i of mine) {
-      const r = rtFeature(ctx.rtMean[i]!);
-      // a tail beyond a quantile that equals the median holds nothing unusual (most minutes without errors)
-      if ((ctx.errRate[i]! >= errHi && ctx.errRate[i]! > usual[svc]![0]) || (ctx.rtMean[i]! >= 0 && (r >= rtHi || r < rtLo))) candidates.push(ctx.keys[i]!);
+  const err: number[][] = Array.from({ length: width }, () => []);
+  const rt: number[][] = Array.from({ length: width }, () => []);
+  ctx.keys.forEach((k, i) => {
+    err[k % width]!.push(ctx.errRate[i]!);
+    if (ctx.rtMean[i]! >= 0) rt[k % width]!.push(rtFeature(ctx.rtMean[i]!));
+  });
+  return err.map((e, svc) => [median(e), rt[svc]!.length ? median(rt[svc]!) : -1]);
+}
+
+/**
+ * ML_DETECTED needs the moment to raise the line's score by at least this much over the same line
+ * in its service's usual context: without it, lines just under the cut would cross it in any
+ * minute that deviates a little, which is noise, not a finding.
+ */
+export const LIFT = 0.05;
+
+/** Work bound of candidatesOf: contexts x probe lines scored on the main thread. */
+const PROBE_BUDGET = 400_000;
+
+/**
+ * The candidate contexts: all contexts of the minutes where the moment could push a line over the
+ * cut. Each service is probed with its oddest training lines (highest score below the cut in its usual context);
+ * a minute's priority is the most any of its contexts lifts a probe's score. Minutes are taken by
+ * priority, while it is at least LIFT / 2, until they hold `share` of all lines.
+ */
+export function candidatesOf(
+  ctx: LineContext, usual: readonly [number, number][], forest: CompiledForest, cut: number,
+  sample: readonly { svc: number; x: Float64Array }[], linesPerMinute: ReadonlyMap<number, number>, share: number,
+): number[] {
+  const width = ctx.services.length + 1;
+  const probes = Math.max(1, Math.min(8, Math.floor(PROBE_BUDGET / Math.max(1, ctx.keys.length))));
+  const bySvc: Float64Array[][] = Array.from({ length: width }, () => []);
+  const ranked = sample.map((r) => {
+    const x = Float64Array.from(r.x);
+    x[4] = usual[r.svc]![0];
+    x[5] = usual[r.svc]![1];
+    return { svc: r.svc, x, s: forest.score(x) };
+  }).filter((r) => r.s < cut).sort((a, b) => b.s - a.s); // a line above the cut in its usual context is never contextual
+  const base: number[][] = Array.from({ length: width }, () => []);
+  for (const r of ranked) if (bySvc[r.svc]!.length < probes) { bySvc[r.svc]!.push(r.x); base[r.svc]!.push(r.s); }
+  const priority = new Map<number, number>();
+  ctx.keys.forEach((k, i) => {
+    const minute = Math.floor(k / width);
+    let best = priority.get(minute) ?? 0;
+    const svc = k % width;
+    for (let p = 0; p < bySvc[svc]!.length; p++) {
+      const x = bySvc[svc]![p]!;
+      const e = x[4]!, r = x[5]!;
+      x[4] = ctx.errRate[i]!;
+      x[5] = rtFeature(ctx.rtMean[i]!);
+      best = Math.max(best, forest.score(x) - base[svc]![p]!);
+      x[4] = e;
+      x[5] = r;
     }
+    priority.set(minute, best);
+  });
+  const total = [...linesPerMinute.values()].reduce((a, b) => a + b, 0);
+  const order = [...priority].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const chosen = new Set<number>();
+  let lines = 0;
+  for (const [minute, p] of order) {
+    const n = linesPerMinute.get(minute) ?? 0;
+    if (p < LIFT / 2 || lines + n > share * total) break;
+    chosen.add(minute);
+    lines += n;
   }
-  return { usual, candidates: candidates.sort((a, b) => a - b) };
+  return ctx.keys.filter((k) => chosen.has(Math.floor(k / width)));
 }
 
 /** Build the model, or null without enough sample to train on (deterministic: the sample and the seed fix it). */
@@ -93,6 +142,13 @@ export function buildLineModel(inp: {
   const forest = CompiledForest.of(SeededForest.train(rows.map((r) => Array.from(r)), inp.forest));
   const c = new CompiledForest(forest);
   const cut = quantile(rows.map((r) => c.score(r)), 1 - inp.forest.contamination);
-  const { usual, candidates } = contextsOf(context, inp.forest.context_share);
-  return { context, usual, candidates, forest, cut, limit: inp.limit, forestTop: inp.forestTop ?? 0 };
+  const usual = usualOf(context);
+  const perMinute = new Map<number, number>();
+  for (const cell of inp.cells) {
+    const m = Math.floor(cell.minute / 60_000);
+    perMinute.set(m, (perMinute.get(m) ?? 0) + cell.total);
+  }
+  const probes = rows.map((x, i) => ({ svc: serviceCode(context.services, inp.sample[i]!.service), x }));
+  const candidates = candidatesOf(context, usual, c, cut, probes, perMinute, inp.forest.context_share);
+  return { context, usual, candidates, forest, cut, lift: LIFT, limit: inp.limit, forestTop: inp.forestTop ?? 0 };
 }

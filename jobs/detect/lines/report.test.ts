@@ -54,7 +54,7 @@ describe('csv/anomaly_report.csv', () => {
     expect(reports[0]![0]!.split('\n')[0]).toBe('file,line,timestamp,level,service,type,confidence,score,message');
     expect(rowsOf(outs[0]!).length).toBeGreaterThan(500);
     for (const r of reports.slice(1)) expect(r).toEqual(reports[0]);
-  }, 120_000);
+  }, 400_000);
 
   it('names for each row the file and line that hold it, counting every physical line', () => {
     const lines = readFileSync(file, 'utf8').split('\n');
@@ -94,9 +94,9 @@ describe('csv/anomaly_report.csv', () => {
       return written.incidents.some((i) => t >= i.start && t < i.end);
     });
     const share = inside.length / rows.length;
-    // measured: 24 of 40 rows (0.60) on this file (seed 11, 30,000 lines, 1 day); the injected windows hold 3.9% of its lines
-    expect(rows.length).toBeGreaterThan(20);
-    expect(share).toBeGreaterThan(0.5);
+    // measured: 24 of 26 rows (0.92) on this file (seed 11, 30,000 lines, 1 day); the injected windows hold 3.9% of its lines
+    expect(rows.length).toBeGreaterThan(15);
+    expect(share).toBeGreaterThan(0.75);
   });
 });
 
@@ -121,14 +121,14 @@ describe('the forest\'s candidate contexts', () => {
       const screened = await runLinePass(engine, scanOf(cfg), model, results.lineFindings!.spans, opts);
       const exact = await runLinePass(engine, scanOf(cfg), model, results.lineFindings!.spans, { ...opts, exact: true });
       expect(exact.scored).toBe(200_000);
-      expect(screened.scored).toBeLessThan(0.4 * 200_000);
+      expect(screened.scored).toBeLessThan(0.1 * 200_000);
       // fewer than 1,000 ML lines here: the overlap is over all of them
-      expect(exact.ml).toBeGreaterThan(200);
+      expect(exact.ml).toBeGreaterThan(150);
       const overlap = forestOverlap(screened, exact, 1000);
-      // measured 0.926 (311 of 336 ML lines found, 31% of lines scored) with the default context_share 0.15
+      // measured 1.0 (217 of 217 ML lines, 5% of the lines scored) with the default context_share 0.05
       expect(overlap).toBeGreaterThanOrEqual(0.9);
     } finally {
       await engine.close();
     }
-  }, 180_000);
+  }, 400_000);
 });

@@ -70,7 +70,7 @@ export const lineSample: Aggregate<SampleRow[]> = {
       update: (g, _v, b?: Batch, i?: number) => {
         if (!b || i === undefined || k <= 0) return;
         const s = b.msgStart[i]!;
-        const len = s >= 0 ? b.msgEnd[i]! - s : (b.messageText[i]?.length ?? 0);
+        const len = s >= 0 ? b.messageEnd(i) - s : (b.messageText[i]?.length ?? 0);
         const h = lineHash(b.offset[i]!, b.timestamp[i]!, b.level[i]!, len, b.response_time_ms[i]!);
         // hot path: almost every line fails this one comparison once the sample has filled
         if (h > cut[g]!) return;

@@ -1,0 +1,87 @@
+/** The line report's parts: the bottom-k sample, line resolution, the compiled forest, the checks, the pieces read. */
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../engine/random.js';
+import { SeededForest } from '../forest.js';
+import { CompiledForest } from './compiled.js';
+import { lineSample, type SampleRow } from './sample.js';
+import { LineResolver, type LocalLine } from './rows.js';
+import { PRIORS, RuleChecker } from './rules.js';
+import { piecesOf } from './pass.js';
+import type { LineModelJSON } from './model.js';
+import type { MinuteSpan } from './findings.js';
+
+const spec = { kind: 'line_sample', name: 's', params: { k: 50 } };
+
+describe('line_sample', () => {
+  it('keeps the same k lines whatever the split into partials and the merge order', () => {
+    const rng = mulberry32(3);
+    const rows: SampleRow[] = Array.from({ length: 1000 }, (_, i) => ({
+      h: Math.floor(rng() * 1e6), offset: i * 100, timestamp: 1e12 + i, level: 2, service: 'a', rt: null, message: `m${i}`,
+    }));
+    const merge = (parts: SampleRow[][]): SampleRow[] => parts.reduce((a, b) => lineSample.merge(a, b, spec), []);
+    const one = merge([rows]);
+    const split = merge([rows.slice(0, 300), rows.slice(300, 301), rows.slice(301)].reverse());
+    const shuffled = merge(Array.from({ length: 10 }, (_, k) => rows.filter((_, i) => i % 10 === k)));
+    expect(one).toHaveLength(50);
+    expect(split).toEqual(one);
+    expect(shuffled).toEqual(one);
+    expect(one.map((r) => r.h)).toEqual([...rows].map((r) => r.h).sort((a, b) => a - b).slice(0, 50));
+  });
+});
+
+describe('LineResolver', () => {
+  it('numbers lines from the partitions that read them', () => {
+    // file a: partitions at 0 (10 lines), 500 (7 lines), 900; file b at 0
+    const parts = [{ index: 0, file: 'a', start: 0 }, { index: 1, file: 'a', start: 500 }, { index: 2, file: 'a', start: 900 }, { index: 3, file: 'b', start: 0 }];
+    const r = new LineResolver(parts, new Map([[0, 10], [1, 7], [2, 3], [3, 4]]));
+    const at = (file: string, offset: number, line: number): number => { const x: LocalLine = { file, offset, line, resolved: false }; r.resolve(x); return x.line; };
+    expect(at('a', 0, 0)).toBe(1);
+    expect(at('a', 499, 9)).toBe(10);
+    expect(at('a', 500, 0)).toBe(11);
+    expect(at('a', 950, 2)).toBe(20);
+    expect(at('b', 10, 1)).toBe(2);
+  });
+
+  it('starts a piece at its known line', () => {
+    const r = new LineResolver([{ index: 0, file: 'a', start: 1000, firstLine: 41 }, { index: 1, file: 'a', start: 2000 }], new Map([[0, 5]]));
+    const x: LocalLine = { file: 'a', offset: 2100, line: 0, resolved: false };
+    r.resolve(x);
+    expect(x.line).toBe(41 + 5 + 1);
+  });
+});
+
+describe('CompiledForest', () => {
+  it('scores exactly as the forest it was compiled from', () => {
+    const rng = mulberry32(9);
+    const rows = Array.from({ length: 300 }, () => Array.from({ length: 5 }, () => rng() * (rng() < 0.05 ? 10 : 1)));
+    const forest = SeededForest.train(rows, { trees: 20, sample_size: 64, seed: 1 });
+    const c = new CompiledForest(CompiledForest.of(forest));
+    for (const r of rows.slice(0, 50)) expect(c.score(Float64Array.from(r))).toBeCloseTo(forest.score(r), 12);
+  });
+});
+
+describe('RuleChecker', () => {
+  const checker = new RuleChecker({
+    errorLevels: [5, 6, 7], criticalLevels: [6, 7], slowMs: 1000,
+    rules: [{ name: 'oom', pattern: 'out of memory', flags: 'i', level: 6 }, { name: 'db', pattern: 'database', flags: '', level: -1 }],
+  });
+  it('names every finding and combines their priors', () => {
+    const types: string[] = [];
+    const keep = checker.check(5, 'Out of memory in database pool', 1500, types);
+    expect(types).toEqual(['ERROR_LEVEL', 'PATTERN:oom', 'PATTERN:db', 'SLOW_RESPONSE']);
+    expect(keep).toBeCloseTo((1 - PRIORS.error) * (1 - PRIORS.patternCritical) * (1 - PRIORS.patternError) * (1 - PRIORS.slow), 12);
+    const none: string[] = [];
+    expect(checker.check(2, 'Database is fine', 20, none)).toBe(1);
+    expect(none).toEqual([]);
+  });
+});
+
+describe('piecesOf', () => {
+  it('reads the spans of candidate minutes, merged when close, each starting at its first line', () => {
+    const model = { context: { services: ['a'], keys: [], errRate: [], rtMean: [] }, candidates: [1 * 2, 2 * 2, 9 * 2 + 1] } as unknown as LineModelJSON;
+    const file = new URL(import.meta.url).pathname;
+    const span = (minute: number, offset: number, line: number, last: number): MinuteSpan => ({ file, minute: minute * 60_000, offset, line, resolved: true, last });
+    const pieces = piecesOf([span(0, 0, 1, 90), span(1, 100, 11, 190), span(2, 200, 21, 290), span(5, 5 << 20, 501, (5 << 20) + 90), span(9, 10 << 20, 901, (10 << 20) + 50)], model, new Map());
+    expect(pieces.map((p) => [p.start, p.end, p.firstLine])).toEqual([[100, 291, 10], [10 << 20, (10 << 20) + 51, 900]]);
+  });
+});
