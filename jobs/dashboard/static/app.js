@@ -17,7 +17,7 @@ import { badge, el, setChildren, setText, tableNode, tooltipFormatter } from './
 /** @typedef {import('./types').PanelUi} PanelUi */
 /** @typedef {import('./types').Summary} Summary */
 /** @typedef {{ path: string, size: number, mtimeMs: number }} ReportFile */
-/** @typedef {{ version: string, dir: string, files: ReportFile[] }} Manifest */
+/** @typedef {{ version: string, dir: string, files: ReportFile[], cluster?: boolean }} Manifest */
 
 const HOUR = 3_600_000;
 /** Panels whose tooltip follows the time axis; the rest describe the hovered item. */
@@ -39,6 +39,7 @@ const state = {
   /** @type {number | null} */ firstRenderMs: null,
   /** @type {number | null} */ updatedAt: null,
   connected: false,
+  /** @type {{ refresh: () => Promise<void>, stop: () => void } | null} */ cluster: null,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -494,6 +495,7 @@ function connect() {
       return;
     }
     if (version === state.manifest?.version) return;
+    if (state.auto) void state.cluster?.refresh();
     if (state.auto) {
       void reload().then(() => setLive('on', liveText()));
     } else {
@@ -684,6 +686,12 @@ async function main() {
   }
   document.documentElement.dataset.ready = 'true';
   connect();
+  // The cluster task view, when the server has one (the embedded manifest says so): loaded after
+  // the first render, polled while auto refresh is on and the tab is visible, and on every rewrite.
+  if (state.manifest?.cluster) {
+    const { startClusterView } = await import('./cluster.js');
+    state.cluster = startClusterView({ active: () => state.auto && document.visibilityState === 'visible' });
+  }
 }
 
 void main();

@@ -257,3 +257,17 @@ export interface PanelsModule {
   defaultUi: (model: Model) => PanelUi;
   titled: (option: ChartOption, title: string, subtitle: string | null) => ChartOption;
 }
+
+/** /cluster.json: the cluster's task view (engine/executors/cluster-status.ts, ClusterStatus). */
+export interface ClusterStatus {
+  queue: string;
+  at: string;
+  counts: Record<string, number>;
+  workers: { name: string; addr: string; ageSec: number }[];
+  hosts: {
+    host: string; workers: number; active: number; tasks: number; bytes: number; busyMs: number; bytesPerSec: number;
+    retried: number; failed: number; lastSeen: string | null; lastError: string | null;
+  }[];
+  perMinute: { completed: number[]; failed: number[] };
+  failures: { id: string; file: string; start: number; end: number; attempts: number; reason: string; at: string | null }[];
+}
