@@ -5,7 +5,7 @@ performance.mark('logframe:app-start');
  * summary.json, alerts.log), applies the filters on the client, draws every panel with echarts,
  * and refreshes in place when the server says a run rewrote the reports (server-sent events).
  */
-import { TABLE_NAMES, applyFilters, buildModel, decodeArrow, defaultFilter, markAnomalies, parseAlerts } from './model.js';
+import { LAZY_TABLES, TABLE_NAMES, applyFilters, buildModel, decodeArrow, defaultFilter, isDefaultFilter, markAnomalies, parseAlerts } from './model.js';
 import { PANELS, defaultUi, levelColor } from './panels.js';
 import { alertItems, errorTypesTable, incidentsTable, kpis, serviceHealthTable } from './tables.js';
 import { fmtCompact, fmtInt, fmtMs, fmtScore, fmtTime, fromInputTime, toInputTime } from './format.js';
@@ -99,8 +99,12 @@ async function fetchReports() {
   return { manifest, present, fetched };
 }
 
-/** Decode fetched files and rebuild the model. @param {Awaited<ReturnType<typeof fetchReports>>} r */
-function applyFetched({ manifest, present, fetched }) {
+/**
+ * Decode fetched files and rebuild the model.
+ * @param {Awaited<ReturnType<typeof fetchReports>>} r
+ * @param {string} [mark] the performance mark set once modeled
+ */
+function applyFetched({ manifest, present, fetched }, mark = 'logframe:modeled') {
   for (const f of fetched) {
     if (f === null) continue;
     try {
@@ -121,7 +125,7 @@ function applyFetched({ manifest, present, fetched }) {
   const summary = /** @type {Summary | null} */ (state.files.get('summary.json')?.value ?? null);
   const alertsText = /** @type {string} */ (state.files.get('alerts.log')?.value ?? '');
   state.model = buildModel({ summary, tables, alerts: parseAlerts(alertsText) });
-  performance.mark('logframe:modeled');
+  performance.mark(mark);
   state.manifest = manifest;
   state.updatedAt = Date.now();
   reconcileUi(state.model);
@@ -187,7 +191,7 @@ let generation = 0;
  * small slices after the browser has painted, so the first screen shows up without waiting for
  * charts below the fold. Resolves when every panel is drawn (or a newer render took over).
  */
-function render() {
+function render(/** @type {{ visibleOnly?: boolean }} */ opts = {}) {
   const model = state.model;
   if (!model) return Promise.resolve();
   const gen = ++generation;
@@ -213,6 +217,7 @@ function render() {
   renderFooter(model);
   writeHash();
   performance.mark('logframe:visible-rendered');
+  if (opts.visibleOnly) return Promise.resolve();
   return new Promise((done) => {
     const step = () => {
       if (gen !== generation) return done(undefined);
@@ -673,12 +678,20 @@ async function main() {
     showBanner(`Cannot load the reports: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (first) {
-    applyFetched(first);
-    const all = render();
+    // With no filter in the URL, the first view is drawn without the filter cubes (identical
+    // output, see LAZY_TABLES); they are decoded and the whole page drawn right after.
+    const lazyPaths = new Set(LAZY_TABLES.map((n) => `arrow/${n}.arrow`));
+    const lazy = isDefaultFilter(state.filter) ? first.fetched.filter((f) => f !== null && lazyPaths.has(f.path)) : [];
+    applyFetched({ ...first, fetched: first.fetched.filter((f) => !lazy.includes(f)) });
+    let all = render({ visibleOnly: lazy.length > 0 });
     // First render: KPIs and the panels in view, painted (ms since navigation start).
     await painted();
     state.firstRenderMs = performance.now();
     document.documentElement.dataset.firstRenderMs = String(Math.round(state.firstRenderMs));
+    if (lazy.length > 0) {
+      applyFetched({ ...first, fetched: lazy }, 'logframe:modeled-full');
+      all = render();
+    }
     await all;
     await painted();
     document.documentElement.dataset.fullRenderMs = String(Math.round(performance.now()));

@@ -239,6 +239,8 @@ export interface PanelDef {
 /** The model module (static/model.js) as the Node side imports it. */
 export interface ModelModule {
   TABLE_NAMES: readonly string[];
+  LAZY_TABLES: readonly string[];
+  isDefaultFilter(f: Filter): boolean;
   decodeArrow: (table: unknown) => Columns;
   rowsOf: (columns: Columns) => Row[];
   rowsFromArrow: (table: unknown) => Row[];
