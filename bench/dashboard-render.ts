@@ -49,7 +49,9 @@ try {
         full: Number(document.documentElement.dataset.fullRenderMs),
         // the page's logframe:* marks and script resource timings, ms since navigation start
         marks: Object.fromEntries([
-          ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('logframe:')).map((m) => [m.name.slice(9), Math.round(m.startTime)]),
+          // a mark set again by the full render keeps its first time (the first render's)
+          ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('logframe:')).reverse().map((m) => [m.name.slice(9), Math.round(m.startTime)]),
+          ...performance.getEntriesByType('navigation').map((n) => ['page loaded', Math.round((n as unknown as { responseEnd: number }).responseEnd)]),
           ...performance.getEntriesByType('resource').filter((r) => r.name.includes('/vendor/')).map((r) => [`loaded ${r.name.replace(/^.*\/vendor\//, '')}`, Math.round(r.startTime + (r as unknown as { duration: number }).duration)]),
         ]),
       })));

@@ -164,7 +164,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     const headers: Record<string, string> = { ETag: etag, 'Cache-Control': 'no-cache' };
     if (req.headers['if-none-match'] === etag) return send(res, 304, asset.type, '', headers);
     const { model } = await loadShared();
-    const page = asset.body.toString('utf8').replace('<!-- logframe:preload -->', preloadMarkup(manifest, basename(outDir), model.TABLE_NAMES, opts.cluster !== undefined));
+    const hints = preloadMarkup(manifest, basename(outDir), model.TABLE_NAMES, opts.cluster !== undefined);
+    const page = asset.body.toString('utf8').replace('<!-- logframe:manifest -->', hints.manifest).replace('<!-- logframe:preload -->', hints.links);
     return send(res, 200, asset.type, page, headers);
   }
 
@@ -230,17 +231,21 @@ export function reportUrl(f: ReportFile): string {
 }
 
 /**
- * The manifest as JSON in the page (with `cluster: true` when /cluster.json serves a task view),
- * and a preload hint for every file the page reads first.
+ * The manifest as JSON in the page (with `cluster: true` when /cluster.json serves a task view;
+ * placed before the scripts, so the page can read it whenever its module runs), and a preload
+ * hint for every file the page reads first (placed after the scripts, which the first render
+ * waits on longest).
  */
-function preloadMarkup(manifest: Manifest, dir: string, tables: readonly string[], cluster: boolean): string {
+function preloadMarkup(manifest: Manifest, dir: string, tables: readonly string[], cluster: boolean): { manifest: string; links: string } {
   const wanted = new Set(['summary.json', 'alerts.log', ...tables.map((t) => `arrow/${t}.arrow`)]);
   const files = manifest.files.filter((f) => wanted.has(f.path));
   const links = files.map((f) => html`<link rel="preload" as="fetch" crossorigin href="${reportUrl(f)}">`);
   const listed = manifest.files.filter((f) => wanted.has(f.path) || f.path === 'report.html');
-  return html`<script type="application/json" id="logframe-manifest">${jsonScript({ version: manifest.version, dir, files: listed, ...(cluster ? { cluster: true } : {}) })}</script>
-  ${links.map((l) => html`${l}
-  `)}`.text;
+  return {
+    manifest: html`<script type="application/json" id="logframe-manifest">${jsonScript({ version: manifest.version, dir, files: listed, ...(cluster ? { cluster: true } : {}) })}</script>`.text,
+    links: html`${links.map((l) => html`${l}
+  `)}`.text,
+  };
 }
 
 /** Host header check: on a loopback address only loopback names are accepted (DNS rebinding); elsewhere any. */
