@@ -52,7 +52,11 @@ try {
           // a mark set again by the full render keeps its first time (the first render's)
           ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('logframe:')).reverse().map((m) => [m.name.slice(9), Math.round(m.startTime)]),
           ...performance.getEntriesByType('navigation').map((n) => ['page loaded', Math.round((n as unknown as { responseEnd: number }).responseEnd)]),
-          ...performance.getEntriesByType('resource').filter((r) => r.name.includes('/vendor/')).map((r) => [`loaded ${r.name.replace(/^.*\/vendor\//, '')}`, Math.round(r.startTime + (r as unknown as { duration: number }).duration)]),
+          ...performance.getEntriesByType('resource').filter((r) => r.name.includes('/vendor/')).flatMap((r) => {
+            const t = r as unknown as { name: string; requestStart: number; responseStart: number; responseEnd: number };
+            const name = t.name.replace(/^.*\/vendor\//, '');
+            return [[`asked ${name}`, Math.round(t.requestStart)], [`first byte ${name}`, Math.round(t.responseStart)], [`loaded ${name}`, Math.round(t.responseEnd)]];
+          }),
         ]),
       })));
     } finally {

@@ -81,11 +81,11 @@ function embeddedManifest() {
  * decoding yet). On the first load the page already holds the manifest and the browser is
  * already downloading these URLs (preload hints), so this mostly picks up those responses.
  */
-async function fetchReports() {
+async function fetchReports(/** @type {ReadonlySet<string>} */ later = new Set()) {
   const manifest = embeddedManifest() ?? /** @type {Manifest} */ (await getJson('/api/manifest'));
   const present = new Map(manifest.files.map((f) => [f.path, f]));
   const wanted = ['summary.json', 'alerts.log', ...TABLE_NAMES.map((n) => `arrow/${n}.arrow`)].filter((p) => present.has(p));
-  const fetched = await Promise.all(wanted.map(async (path) => {
+  const one = async (/** @type {string} */ path) => {
     const file = /** @type {ReportFile} */ (present.get(path));
     const cached = state.files.get(path);
     if (cached && cached.size === file.size && cached.mtimeMs === file.mtimeMs) return null;
@@ -94,9 +94,13 @@ async function fetchReports() {
     if (!res.ok) return null;
     const body = path.endsWith('.arrow') ? await res.arrayBuffer() : path.endsWith('.json') ? await res.json().catch(() => null) : await res.text();
     return /** @type {Fetched} */ ({ path, file, body });
-  }));
+  };
+  // Files in `later` download alongside but are not waited for here.
+  const rest = Promise.all(wanted.filter((p) => later.has(p)).map(one));
+  rest.catch(() => undefined);
+  const fetched = await Promise.all(wanted.filter((p) => !later.has(p)).map(one));
   performance.mark('logframe:fetched');
-  return { manifest, present, fetched };
+  return { manifest, present, fetched, later: rest };
 }
 
 /**
@@ -665,10 +669,13 @@ function painted() {
 }
 
 async function main() {
-  const loading = fetchReports(); // network first: it overlaps the vendor scripts' parse and run
+  readHash();
+  // With no filter in the URL, the first view is drawn without the filter cubes (identical
+  // output, see LAZY_TABLES): they download alongside but are decoded after the first render.
+  const lazyPaths = isDefaultFilter(state.filter) ? new Set(LAZY_TABLES.map((n) => `arrow/${n}.arrow`)) : new Set();
+  const loading = fetchReports(lazyPaths); // network first: it overlaps the vendor scripts' parse and run
   loading.catch(() => undefined); // reported below, once the page can show it
   await domReady;
-  readHash();
   bindControls();
   setLive('', 'Connecting…');
   let first;
@@ -678,17 +685,16 @@ async function main() {
     showBanner(`Cannot load the reports: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (first) {
-    // With no filter in the URL, the first view is drawn without the filter cubes (identical
-    // output, see LAZY_TABLES); they are decoded and the whole page drawn right after.
-    const lazyPaths = new Set(LAZY_TABLES.map((n) => `arrow/${n}.arrow`));
-    const lazy = isDefaultFilter(state.filter) ? first.fetched.filter((f) => f !== null && lazyPaths.has(f.path)) : [];
-    applyFetched({ ...first, fetched: first.fetched.filter((f) => !lazy.includes(f)) });
-    let all = render({ visibleOnly: lazy.length > 0 });
+    applyFetched(first);
+    const deferred = lazyPaths.size > 0;
+    let all = render({ visibleOnly: deferred });
     // First render: KPIs and the panels in view, painted (ms since navigation start).
     await painted();
     state.firstRenderMs = performance.now();
     document.documentElement.dataset.firstRenderMs = String(Math.round(state.firstRenderMs));
-    if (lazy.length > 0) {
+    if (deferred) {
+      // then the cubes: decoded, the model rebuilt from every table, the whole page drawn
+      const lazy = await first.later.catch(() => []);
       applyFetched({ ...first, fetched: lazy }, 'logframe:modeled-full');
       all = render();
     }
