@@ -8,7 +8,7 @@
  * since navigation start; this prints each load's and the median.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ import { startDashboard } from '../jobs/dashboard/server.js';
 import { hasChromium, launch, CHROMIUM } from '../jobs/dashboard/testing/browser.js';
 
 declare const document: { documentElement: { dataset: Record<string, string | undefined> } };
+declare const performance: { getEntriesByType(t: string): { name: string; startTime: number }[] };
 
 const { values } = parseArgs({ options: { loads: { type: 'string', default: '7' } } });
 const loads = Number(values.loads);
@@ -35,7 +36,7 @@ config.output.dir = out;
 config.alerts.channels.console = false;
 const job = await runJob(config);
 const dash = await startDashboard({ outDir: out, port: 0 });
-const rows: { first: number; full: number }[] = [];
+const rows: { first: number; full: number; marks: Record<string, number> }[] = [];
 try {
   for (let i = 0; i < loads; i++) {
     const browser = await launch();
@@ -43,7 +44,21 @@ try {
       const page = await browser.context.newPage();
       await page.goto(dash.url);
       await page.waitForSelector('html[data-full-render-ms]', { timeout: 60_000 });
-      rows.push(await page.evaluate(() => ({ first: Number(document.documentElement.dataset.firstRenderMs), full: Number(document.documentElement.dataset.fullRenderMs) })));
+      rows.push(await page.evaluate(() => ({
+        first: Number(document.documentElement.dataset.firstRenderMs),
+        full: Number(document.documentElement.dataset.fullRenderMs),
+        // the page's logframe:* marks and script resource timings, ms since navigation start
+        marks: Object.fromEntries([
+          // a mark set again by the full render keeps its first time (the first render's)
+          ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('logframe:')).reverse().map((m) => [m.name.slice(9), Math.round(m.startTime)]),
+          ...performance.getEntriesByType('navigation').map((n) => ['page loaded', Math.round((n as unknown as { responseEnd: number }).responseEnd)]),
+          ...performance.getEntriesByType('resource').filter((r) => r.name.includes('/vendor/')).flatMap((r) => {
+            const t = r as unknown as { name: string; requestStart: number; responseStart: number; responseEnd: number };
+            const name = t.name.replace(/^.*\/vendor\//, '');
+            return [[`asked ${name}`, Math.round(t.requestStart)], [`first byte ${name}`, Math.round(t.responseStart)], [`loaded ${name}`, Math.round(t.responseEnd)]];
+          }),
+        ]),
+      })));
     } finally {
       await browser.close();
     }
@@ -56,3 +71,6 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 process.stdout.write(`dashboard on the shipped sample (${job.summary.lines.toLocaleString('en-US')} lines), ${loads} cold loads at 1440x900:\n`);
 process.stdout.write(`  first render ms: ${rows.map((r) => r.first).join(' ')}  (median ${median(rows.map((r) => r.first))})\n`);
 process.stdout.write(`  full render ms:  ${rows.map((r) => r.full).join(' ')}  (median ${median(rows.map((r) => r.full))})\n`);
+const names = [...new Set(rows.flatMap((r) => Object.keys(r.marks)))].sort((a, b) => median(rows.map((r) => r.marks[a] ?? 0)) - median(rows.map((r) => r.marks[b] ?? 0)));
+process.stdout.write(`  medians of the page's marks (ms since navigation start): ${names.map((n) => `${n} ${median(rows.map((r) => r.marks[n] ?? NaN))}`).join(', ')}\n`);
+process.stdout.write(`  load average: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);

@@ -36,6 +36,7 @@ const STATIC_FILES: Record<string, string> = {
   '/static/format.js': 'format.js',
   '/static/dom.js': 'dom.js',
   '/static/tables.js': 'tables.js',
+  '/static/cluster.js': 'cluster.js',
   '/favicon.svg': 'favicon.svg',
 };
 

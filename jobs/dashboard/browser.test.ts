@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roundFloat } from '../report/cell.js';
 import { writeStaticReport } from './report.js';
 import { startDashboard, type Dashboard } from './server.js';
+import type { ClusterStatus } from '../../engine/executors/cluster-status.js';
 import { loadShared, type Shared } from './shared.js';
 import { artifact, hasChromium, launch } from './testing/browser.js';
 import { CONTRACT_ONLY, HOSTILE, TODAY, writeFixture, type Fixture } from './testing/fixture.js';
@@ -228,6 +229,90 @@ describe.skipIf(!hasChromium)('the dashboard in chromium', { timeout: 180_000 },
     } finally {
       await offline.close();
     }
+  });
+});
+
+describe.skipIf(!hasChromium)('the cluster task view', { timeout: 180_000 }, () => {
+  /** A task view as cluster-status.ts reads it from Redis, with hostile host names and error messages. */
+  const status = (completed: number, hosts: string[]): ClusterStatus => ({
+    queue: 'logframe', at: '2026-12-05T06:00:00.000Z',
+    counts: { waiting: 3, active: 2, delayed: 1, prioritized: 0, completed, failed: 2, paused: 0 },
+    workers: hosts.map((h, i) => ({ name: `${h}:${100 + i}`, addr: '127.0.0.1', ageSec: 30 })),
+    hosts: hosts.map((host, i) => ({
+      host, workers: 1, active: i === 0 ? 2 : 0, tasks: 10 * (i + 1), bytes: 64e6 * (i + 1), busyMs: 4000, bytesPerSec: 16e6 * (i + 1),
+      retried: i, failed: i === 0 ? 2 : 0, lastSeen: '2026-12-05T05:59:58.000Z', lastError: i === 0 ? HOSTILE.alert : null,
+    })),
+    perMinute: { completed: [0, 4, completed - 4], failed: [0, 1, 1] },
+    failures: [
+      { id: '17', file: '/data/<img src=x onerror="window.__xss=8">.log', start: 0, end: 1048576, attempts: 3, reason: HOSTILE.example, at: '2026-12-05T05:58:00.000Z' },
+      { id: '18', file: '/data/b.log', start: 1048576, end: 2097152, attempts: 3, reason: 'ENOENT: no such file', at: '2026-12-05T05:59:00.000Z' },
+    ],
+  });
+
+  it('shows tasks by state, per-host work and failures as text, refreshes by itself, says when the status is unavailable', async () => {
+    const dir = join(base, 'cluster');
+    await writeFixture(dir, { minutes: 240, seed: 53 });
+    let current: ClusterStatus | Error = status(10, [HOSTILE.service, 'worker-b']);
+    let asked = 0;
+    const dash = await startDashboard({
+      outDir: dir, port: 0, pollMs: 250,
+      cluster: { redis: 'redis://unused', status: async () => { asked++; if (current instanceof Error) throw current; return current; } },
+    });
+    servers.push(dash);
+    const { page, problems } = await open(dash.url);
+    const section = page.locator('#cluster');
+    await page.waitForSelector('#cluster[data-state="ok"]', { timeout: 30_000 });
+    expect(await section.isVisible()).toBe(true);
+    const stateValue = (s: string): Promise<string> => page.locator(`#cluster-states [data-state="${s}"] .cstate-value`).innerText();
+    expect(await stateValue('waiting')).toBe('3');
+    expect(await stateValue('active')).toBe('2');
+    expect(await stateValue('completed')).toBe('10');
+    expect(await stateValue('failed')).toBe('2');
+    const rows = page.locator('#cluster-hosts tbody tr');
+    expect(await rows.count()).toBe(2);
+    // host names and error messages are text: the hostile strings show as written and nothing runs
+    expect(await rows.nth(0).locator('td').nth(0).innerText()).toBe(HOSTILE.service);
+    expect(await rows.nth(0).locator('td').nth(4).innerText()).toBe('64 MB');
+    expect(await rows.nth(1).locator('td').nth(5).innerText()).toBe('32 MB/s');
+    expect(await rows.nth(0).locator('td').last().innerText()).toBe(HOSTILE.alert);
+    const failures = page.locator('#cluster-failures .alert');
+    expect(await failures.count()).toBe(2);
+    expect(await failures.nth(0).locator('.alert-msg').innerText()).toBe(HOSTILE.example);
+    expect(await failures.nth(0).locator('.alert-meta').innerText()).toContain('/data/<img src=x onerror="window.__xss=8">.log');
+    expect(await page.locator('#cluster img, #cluster script, #cluster b').count()).toBe(0);
+    await section.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: await artifact('cluster.png') });
+
+    // the light poll picks up a new status without a reload
+    current = status(25, [HOSTILE.service, 'worker-b', 'worker-c']);
+    await page.waitForFunction(() => (document.querySelector('#cluster-states [data-state="completed"] .cstate-value') as { textContent: string } | null)?.textContent === '25', undefined, { timeout: 30_000 });
+    expect(await rows.count()).toBe(3);
+    expect(await rows.nth(2).locator('td').nth(0).innerText()).toBe('worker-c');
+
+    // Redis not answering: the panel says why (as text) and keeps the page alive
+    current = new Error('Redis unreachable at redis://10.0.0.9:6379 <script>window.__xss=9</script>');
+    await page.waitForSelector('#cluster[data-state="down"]', { timeout: 30_000 });
+    expect(await page.locator('#cluster-down').innerText()).toBe(`Cluster status unavailable: ${current.message}`);
+    expect(asked).toBeGreaterThanOrEqual(3);
+    expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+    // the 503 itself is logged by chromium as a failed resource load; nothing else may be
+    expect(problems.filter((p) => !/status of 503/.test(p))).toEqual([]);
+    await page.close();
+  });
+
+  it('stays hidden, and never asks, on a local run', async () => {
+    const dir = join(base, 'local');
+    await writeFixture(dir, { minutes: 120, seed: 59 });
+    const dash = await serve(dir);
+    const page = await browser.context.newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/cluster')) asked.push(r.url()); });
+    await page.goto(dash.url);
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 60_000 });
+    await page.waitForTimeout(500);
+    expect(await page.locator('#cluster').isHidden()).toBe(true);
+    expect(asked).toEqual([]);
+    await page.close();
   });
 });
 

@@ -230,3 +230,36 @@ describe('histogramQuantile', () => {
     expect(histogramQuantile([], 0.95)).toBeNull();
   });
 });
+
+describe('the first view without the filter cubes (LAZY_TABLES)', () => {
+  /** Everything the page draws for a view, as JSON (the options' formatter functions are the same code either way). */
+  function drawn(model: Model, filter: Filter): string {
+    const view = shared.model.applyFilters(model, filter);
+    const ui = shared.panels.defaultUi(model);
+    return JSON.stringify({
+      model: { levels: model.levels, services: model.services, span: model.span, detectors: model.detectors },
+      kpis: shared.tables.kpis(model, view, ui),
+      panels: shared.panels.PANELS.map((p) => [p.id, p.build(view, model, ui)]),
+      serviceHealth: shared.tables.serviceHealthTable(view),
+      alerts: shared.tables.alertItems(view, model, true),
+      incidents: shared.tables.incidentsTable(view, model),
+      errorTypes: shared.tables.errorTypesTable(view),
+    });
+  }
+
+  it('with no filter, every card, panel and table is drawn the same as from every table', () => {
+    const full = shared.model.buildModel(inputsOf(fx));
+    const first = shared.model.buildModel(inputsOf(fx, [...shared.model.LAZY_TABLES]));
+    expect(first.present).not.toContain('minute_level_service');
+    expect(drawn(first, all)).toBe(drawn(full, all));
+    expect(shared.model.isDefaultFilter(shared.model.defaultFilter())).toBe(true);
+  });
+
+  it('with a filter the cubes matter, so the page only defers them for the unfiltered view', () => {
+    const full = shared.model.buildModel(inputsOf(fx));
+    const first = shared.model.buildModel(inputsOf(fx, [...shared.model.LAZY_TABLES]));
+    const errorsOnly: Filter = { ...all, levels: ['ERROR'], services: ['search'] };
+    expect(shared.model.isDefaultFilter(errorsOnly)).toBe(false);
+    expect(drawn(first, errorsOnly)).not.toBe(drawn(full, errorsOnly));
+  });
+});

@@ -25,6 +25,13 @@ describe('index.html', () => {
     expect(page).toContain('<!-- logframe:preload -->');
   });
 
+  it('asks for the scripts before the report files, and holds the manifest before the scripts', () => {
+    const at = (s: string): number => page.indexOf(s);
+    expect(at('<!-- logframe:manifest -->')).toBeGreaterThan(0);
+    expect(at('<!-- logframe:manifest -->')).toBeLessThan(at('<script src="/vendor/echarts.min.js"'));
+    for (const src of ['/vendor/echarts.min.js', '/vendor/arrow.min.js', '/static/app.js']) expect(at(`src="${src}"`), src).toBeLessThan(at('<!-- logframe:preload -->'));
+  });
+
   it('has one section per chart panel, sized as PANEL_LAYOUT says', () => {
     for (const p of shared.panels.PANELS) {
       const m = new RegExp(`<section class="card panel col-(\\d+)" data-panel="${p.id}">[\\s\\S]*?<div class="chart h-(\\d+)"></div>`).exec(page);

@@ -79,7 +79,7 @@ describe('serving', () => {
     expect(r.headers['content-security-policy']).not.toContain('unsafe');
     expect(r.headers['x-content-type-options']).toBe('nosniff');
     expect(r.headers['x-frame-options']).toBe('DENY');
-    expect(r.body.toString()).toContain('<script src="/static/app.js" type="module" async></script>');
+    expect(r.body.toString()).toContain('<script src="/static/app.js" type="module" async fetchpriority="high"></script>');
   });
 
   it('serves the whitelisted vendor builds, gzipped when asked', async () => {

@@ -15,6 +15,7 @@ import { ReportMetrics } from './metrics.js';
 import { ReportWatcher, type Manifest, type ReportFile } from './watch.js';
 import { html, jsonScript } from './html.js';
 import { loadShared } from './shared.js';
+import type { ClusterStatus } from '../../engine/executors/cluster-status.js';
 
 /** Options of `startDashboard`. */
 export interface DashboardOptions {
@@ -30,8 +31,11 @@ export interface DashboardOptions {
   dev?: boolean;
   /** Where request refusals are reported (default: nowhere). */
   log?: (line: string) => void;
-  /** The cluster's Redis (engine.executor: cluster): /cluster.json serves its task view. */
-  cluster?: { redis: string; queue?: string };
+  /**
+   * The cluster's Redis (engine.executor: cluster): /cluster.json serves its task view and the
+   * page shows it. `status` replaces the read from Redis (tests, or another source of the view).
+   */
+  cluster?: { redis: string; queue?: string; status?: () => Promise<ClusterStatus> };
 }
 
 /** A running dashboard. */
@@ -124,9 +128,12 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     if (rawPath === '/cluster.json') {
       // the task view (tasks by state, per host, throughput, retries, failures), read from Redis per request
       if (!opts.cluster) return send(res, 404, 'text/plain; charset=utf-8', 'no cluster: the job runs on the local executor\n');
-      const { clusterStatus } = await import('../../engine/executors/cluster-status.js');
+      const cluster = opts.cluster;
       try {
-        const body = JSON.stringify(await clusterStatus(opts.cluster.redis, opts.cluster.queue));
+        const status = cluster.status
+          ? await cluster.status()
+          : await (await import('../../engine/executors/cluster-status.js')).clusterStatus(cluster.redis, cluster.queue);
+        const body = JSON.stringify(status);
         return send(res, 200, 'application/json; charset=utf-8', body, { 'Cache-Control': 'no-store' });
       } catch (err) {
         return send(res, 503, 'text/plain; charset=utf-8', `${(err as Error).message}\n`, { 'Cache-Control': 'no-store' });
@@ -157,7 +164,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     const headers: Record<string, string> = { ETag: etag, 'Cache-Control': 'no-cache' };
     if (req.headers['if-none-match'] === etag) return send(res, 304, asset.type, '', headers);
     const { model } = await loadShared();
-    const page = asset.body.toString('utf8').replace('<!-- logframe:preload -->', preloadMarkup(manifest, basename(outDir), model.TABLE_NAMES));
+    const hints = preloadMarkup(manifest, basename(outDir), model.TABLE_NAMES, opts.cluster !== undefined);
+    const page = asset.body.toString('utf8').replace('<!-- logframe:manifest -->', hints.manifest).replace('<!-- logframe:preload -->', hints.links);
     return send(res, 200, asset.type, page, headers);
   }
 
@@ -222,15 +230,22 @@ export function reportUrl(f: ReportFile): string {
   return `/reports/${f.path}?v=${encodeURIComponent(`${f.mtimeMs}-${f.size}`)}`;
 }
 
-/** The manifest as JSON in the page, and a preload hint for every file the page reads first. */
-function preloadMarkup(manifest: Manifest, dir: string, tables: readonly string[]): string {
+/**
+ * The manifest as JSON in the page (with `cluster: true` when /cluster.json serves a task view;
+ * placed before the scripts, so the page can read it whenever its module runs), and a preload
+ * hint for every file the page reads first (placed after the scripts, which the first render
+ * waits on longest).
+ */
+function preloadMarkup(manifest: Manifest, dir: string, tables: readonly string[], cluster: boolean): { manifest: string; links: string } {
   const wanted = new Set(['summary.json', 'alerts.log', ...tables.map((t) => `arrow/${t}.arrow`)]);
   const files = manifest.files.filter((f) => wanted.has(f.path));
   const links = files.map((f) => html`<link rel="preload" as="fetch" crossorigin href="${reportUrl(f)}">`);
   const listed = manifest.files.filter((f) => wanted.has(f.path) || f.path === 'report.html');
-  return html`<script type="application/json" id="logframe-manifest">${jsonScript({ version: manifest.version, dir, files: listed })}</script>
-  ${links.map((l) => html`${l}
-  `)}`.text;
+  return {
+    manifest: html`<script type="application/json" id="logframe-manifest">${jsonScript({ version: manifest.version, dir, files: listed, ...(cluster ? { cluster: true } : {}) })}</script>`.text,
+    links: html`${links.map((l) => html`${l}
+  `)}`.text,
+  };
 }
 
 /** Host header check: on a loopback address only loopback names are accepted (DNS rebinding); elsewhere any. */

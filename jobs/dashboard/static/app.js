@@ -5,7 +5,7 @@ performance.mark('logframe:app-start');
  * summary.json, alerts.log), applies the filters on the client, draws every panel with echarts,
  * and refreshes in place when the server says a run rewrote the reports (server-sent events).
  */
-import { TABLE_NAMES, applyFilters, buildModel, decodeArrow, defaultFilter, markAnomalies, parseAlerts } from './model.js';
+import { LAZY_TABLES, TABLE_NAMES, applyFilters, buildModel, decodeArrow, defaultFilter, isDefaultFilter, markAnomalies, parseAlerts } from './model.js';
 import { PANELS, defaultUi, levelColor } from './panels.js';
 import { alertItems, errorTypesTable, incidentsTable, kpis, serviceHealthTable } from './tables.js';
 import { fmtCompact, fmtInt, fmtMs, fmtScore, fmtTime, fromInputTime, toInputTime } from './format.js';
@@ -17,7 +17,7 @@ import { badge, el, setChildren, setText, tableNode, tooltipFormatter } from './
 /** @typedef {import('./types').PanelUi} PanelUi */
 /** @typedef {import('./types').Summary} Summary */
 /** @typedef {{ path: string, size: number, mtimeMs: number }} ReportFile */
-/** @typedef {{ version: string, dir: string, files: ReportFile[] }} Manifest */
+/** @typedef {{ version: string, dir: string, files: ReportFile[], cluster?: boolean }} Manifest */
 
 const HOUR = 3_600_000;
 /** Panels whose tooltip follows the time axis; the rest describe the hovered item. */
@@ -39,6 +39,7 @@ const state = {
   /** @type {number | null} */ firstRenderMs: null,
   /** @type {number | null} */ updatedAt: null,
   connected: false,
+  /** @type {{ refresh: () => Promise<void>, stop: () => void } | null} */ cluster: null,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -80,11 +81,11 @@ function embeddedManifest() {
  * decoding yet). On the first load the page already holds the manifest and the browser is
  * already downloading these URLs (preload hints), so this mostly picks up those responses.
  */
-async function fetchReports() {
+async function fetchReports(/** @type {ReadonlySet<string>} */ later = new Set()) {
   const manifest = embeddedManifest() ?? /** @type {Manifest} */ (await getJson('/api/manifest'));
   const present = new Map(manifest.files.map((f) => [f.path, f]));
   const wanted = ['summary.json', 'alerts.log', ...TABLE_NAMES.map((n) => `arrow/${n}.arrow`)].filter((p) => present.has(p));
-  const fetched = await Promise.all(wanted.map(async (path) => {
+  const one = async (/** @type {string} */ path) => {
     const file = /** @type {ReportFile} */ (present.get(path));
     const cached = state.files.get(path);
     if (cached && cached.size === file.size && cached.mtimeMs === file.mtimeMs) return null;
@@ -93,13 +94,21 @@ async function fetchReports() {
     if (!res.ok) return null;
     const body = path.endsWith('.arrow') ? await res.arrayBuffer() : path.endsWith('.json') ? await res.json().catch(() => null) : await res.text();
     return /** @type {Fetched} */ ({ path, file, body });
-  }));
+  };
+  // Files in `later` download alongside but are not waited for here.
+  const rest = Promise.all(wanted.filter((p) => later.has(p)).map(one));
+  rest.catch(() => undefined);
+  const fetched = await Promise.all(wanted.filter((p) => !later.has(p)).map(one));
   performance.mark('logframe:fetched');
-  return { manifest, present, fetched };
+  return { manifest, present, fetched, later: rest };
 }
 
-/** Decode fetched files and rebuild the model. @param {Awaited<ReturnType<typeof fetchReports>>} r */
-function applyFetched({ manifest, present, fetched }) {
+/**
+ * Decode fetched files and rebuild the model.
+ * @param {Awaited<ReturnType<typeof fetchReports>>} r
+ * @param {string} [mark] the performance mark set once modeled
+ */
+function applyFetched({ manifest, present, fetched }, mark = 'logframe:modeled') {
   for (const f of fetched) {
     if (f === null) continue;
     try {
@@ -120,7 +129,7 @@ function applyFetched({ manifest, present, fetched }) {
   const summary = /** @type {Summary | null} */ (state.files.get('summary.json')?.value ?? null);
   const alertsText = /** @type {string} */ (state.files.get('alerts.log')?.value ?? '');
   state.model = buildModel({ summary, tables, alerts: parseAlerts(alertsText) });
-  performance.mark('logframe:modeled');
+  performance.mark(mark);
   state.manifest = manifest;
   state.updatedAt = Date.now();
   reconcileUi(state.model);
@@ -186,7 +195,7 @@ let generation = 0;
  * small slices after the browser has painted, so the first screen shows up without waiting for
  * charts below the fold. Resolves when every panel is drawn (or a newer render took over).
  */
-function render() {
+function render(/** @type {{ visibleOnly?: boolean }} */ opts = {}) {
   const model = state.model;
   if (!model) return Promise.resolve();
   const gen = ++generation;
@@ -212,6 +221,7 @@ function render() {
   renderFooter(model);
   writeHash();
   performance.mark('logframe:visible-rendered');
+  if (opts.visibleOnly) return Promise.resolve();
   return new Promise((done) => {
     const step = () => {
       if (gen !== generation) return done(undefined);
@@ -494,6 +504,7 @@ function connect() {
       return;
     }
     if (version === state.manifest?.version) return;
+    if (state.auto) void state.cluster?.refresh();
     if (state.auto) {
       void reload().then(() => setLive('on', liveText()));
     } else {
@@ -658,10 +669,13 @@ function painted() {
 }
 
 async function main() {
-  const loading = fetchReports(); // network first: it overlaps the vendor scripts' parse and run
+  readHash();
+  // With no filter in the URL, the first view is drawn without the filter cubes (identical
+  // output, see LAZY_TABLES): they download alongside but are decoded after the first render.
+  const lazyPaths = isDefaultFilter(state.filter) ? new Set(LAZY_TABLES.map((n) => `arrow/${n}.arrow`)) : new Set();
+  const loading = fetchReports(lazyPaths); // network first: it overlaps the vendor scripts' parse and run
   loading.catch(() => undefined); // reported below, once the page can show it
   await domReady;
-  readHash();
   bindControls();
   setLive('', 'Connecting…');
   let first;
@@ -672,11 +686,18 @@ async function main() {
   }
   if (first) {
     applyFetched(first);
-    const all = render();
+    const deferred = lazyPaths.size > 0;
+    let all = render({ visibleOnly: deferred });
     // First render: KPIs and the panels in view, painted (ms since navigation start).
     await painted();
     state.firstRenderMs = performance.now();
     document.documentElement.dataset.firstRenderMs = String(Math.round(state.firstRenderMs));
+    if (deferred) {
+      // then the cubes: decoded, the model rebuilt from every table, the whole page drawn
+      const lazy = await first.later.catch(() => []);
+      applyFetched({ ...first, fetched: lazy }, 'logframe:modeled-full');
+      all = render();
+    }
     await all;
     await painted();
     document.documentElement.dataset.fullRenderMs = String(Math.round(performance.now()));
@@ -684,6 +705,12 @@ async function main() {
   }
   document.documentElement.dataset.ready = 'true';
   connect();
+  // The cluster task view, when the server has one (the embedded manifest says so): loaded after
+  // the first render, polled while auto refresh is on and the tab is visible, and on every rewrite.
+  if (state.manifest?.cluster) {
+    const { startClusterView } = await import('./cluster.js');
+    state.cluster = startClusterView({ active: () => state.auto && document.visibilityState === 'visible' });
+  }
 }
 
 void main();

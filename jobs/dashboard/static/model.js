@@ -54,6 +54,18 @@ export const TABLE_NAMES = [
   'error_types_by_hour', 'ip_level_service_hour',
 ];
 
+/**
+ * The fine tables (filter cubes) that only matter once a filter is set: with no filter every
+ * query takes a coarser, exact table. The page draws its first view without them and decodes them
+ * right after (model.test.ts checks every panel, card and table comes out the same).
+ */
+export const LAZY_TABLES = ['minute_level_service', 'ip_level_service_hour', 'error_types_by_hour'];
+
+/** True when the filter filters nothing (the view LAZY_TABLES are not needed for). */
+export function isDefaultFilter(/** @type {Filter} */ f) {
+  return f.from === null && f.to === null && f.levels === null && f.services === null;
+}
+
 /** Filter dimension → words for notes. */
 const DIM_WORDS = /** @type {Record<string, string>} */ ({ t: 'date range', level: 'level', service: 'service' });
 

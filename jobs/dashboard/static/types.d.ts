@@ -239,6 +239,8 @@ export interface PanelDef {
 /** The model module (static/model.js) as the Node side imports it. */
 export interface ModelModule {
   TABLE_NAMES: readonly string[];
+  LAZY_TABLES: readonly string[];
+  isDefaultFilter(f: Filter): boolean;
   decodeArrow: (table: unknown) => Columns;
   rowsOf: (columns: Columns) => Row[];
   rowsFromArrow: (table: unknown) => Row[];
@@ -256,4 +258,18 @@ export interface PanelsModule {
   NINE: readonly string[];
   defaultUi: (model: Model) => PanelUi;
   titled: (option: ChartOption, title: string, subtitle: string | null) => ChartOption;
+}
+
+/** /cluster.json: the cluster's task view (engine/executors/cluster-status.ts, ClusterStatus). */
+export interface ClusterStatus {
+  queue: string;
+  at: string;
+  counts: Record<string, number>;
+  workers: { name: string; addr: string; ageSec: number }[];
+  hosts: {
+    host: string; workers: number; active: number; tasks: number; bytes: number; busyMs: number; bytesPerSec: number;
+    retried: number; failed: number; lastSeen: string | null; lastError: string | null;
+  }[];
+  perMinute: { completed: number[]; failed: number[] };
+  failures: { id: string; file: string; start: number; end: number; attempts: number; reason: string; at: string | null }[];
 }
