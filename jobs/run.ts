@@ -17,6 +17,7 @@ import { collectResults, type JobResults } from './analytics/results.js';
 import { rate, severityTable, standardTables, type ErrorType } from './analytics/tables.js';
 import { customTables } from './analytics/custom.js';
 import { errorCorrelationsTable } from './analytics/correlations.js';
+import { recommendations, type Recommendation } from './analytics/recommend.js';
 import { activityHeatmap, levelsOverTime, minuteLevelServiceTable, responseTimeHistogram, trend } from './analytics/s4.js';
 import { mineTemplates } from './detect/templates/mine.js';
 import type { TemplateSketch } from './detect/templates/sketch.js';
@@ -56,6 +57,8 @@ export interface Summary {
   trend: string;
   /** Error types first seen within detection.templates.new_window of the end of the data. */
   new_error_types: number;
+  /** What to look at first, and why (S4), most urgent first (jobs/analytics/recommend.ts). */
+  recommendations: Recommendation[];
   anomalies: number;
   incidents: number;
   alerts: number;
@@ -183,6 +186,10 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
     anomalous_lines: lines ? lines.total : null, anomaly_types: typeBreakdown(lines),
     trend: trendOf.verdict,
     new_error_types: newTypes.length,
+    recommendations: recommendations({
+      results, errors, errorRate: rate(errors, stats.parsed), health: detection.health, healthInputs: detection.healthInputs,
+      incidents: detection.incidents, errorTypes: types, newErrorTypes: newTypes, trend: trendOf.verdict,
+    }),
     input: { files: stats.files, bytes: stats.bytes },
     workers: config.engine.workers, partitions: stats.partitions,
     elapsed_ms: elapsedMs,

@@ -50,6 +50,10 @@ export function formatSummary(o: JobOutcome): string {
     out.push('', 'top error types');
     for (const t of top) out.push(`  ${String(t.count).padStart(8)}  ${t.template.length > 100 ? t.template.slice(0, 97) + '...' : t.template}`);
   }
+  if (s.recommendations.length > 0) {
+    out.push('', 'recommendations');
+    for (const r of s.recommendations) out.push(`  ${r.area}: ${r.finding}`, `    -> ${r.action}`);
+  }
   out.push('', `${human(s.lines_per_sec)} lines/s, ${bytes(s.bytes_per_sec)}/s on ${s.workers} workers, ${s.partitions} partitions, ${(s.elapsed_ms / 1000).toFixed(2)} s`);
   out.push(`reports: ${path.relative(process.cwd(), o.outDir) || '.'}/ (summary.json, csv/, json/, arrow/)`);
   return out.join('\n');
