@@ -1,6 +1,6 @@
 /**
  * Broker ingestion throughput and alert latency against a running RabbitMQ:
- *   node dist/bench/broker.js --amqp amqp://guest:guest@127.0.0.1:35672 [--lines 1000000] [--single 200000] [--latency 60]
+ *   node dist/bench/broker.js --amqp amqp://guest:guest@127.0.0.1:35672 [--lines 1000000] [--single 200000] [--latency 60] [--prof DIR]
  *
  * Throughput: --lines generated lines are published first (100 lines per message), then the
  * consumer (`logframe` with input.broker, its own process) drains the queue; lines/s = lines /
@@ -26,6 +26,7 @@ const { values } = parseArgs({
   options: {
     amqp: { type: 'string' }, lines: { type: 'string', default: '1000000' }, single: { type: 'string', default: '200000' },
     latency: { type: 'string', default: '60' },
+    prof: { type: 'string' },
   },
 });
 if (!values.amqp) throw new Error('--amqp URL is required');
@@ -37,9 +38,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function consumer(dir: string, queue: string, extra = ''): { child: ChildProcess; out: string } {
   const out = path.join(dir, 'out');
   const cfg = path.join(dir, 'c.yaml');
-  writeFileSync(cfg, `input: {format: text, broker: {url: '${amqp}', queue: ${queue}, batch_size: 1000, prefetch: 20000}}\n`
+  writeFileSync(cfg, `input: {format: text, broker: {url: '${amqp}', queue: ${queue}, batch_size: 1000}}\n`
     + `output: {dir: ${JSON.stringify(out)}, refresh: 1s}\nalerts: {cooldown: 0s, channels: {console: false}}\n${extra}`);
-  const child = spawn(process.execPath, [path.join(root, 'dist/jobs/cli.js'), cfg, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const prof = values.prof ? ['--cpu-prof', `--cpu-prof-dir=${values.prof}`] : [];
+  const child = spawn(process.execPath, [...prof, path.join(root, 'dist/jobs/cli.js'), cfg, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
   return { child, out };
 }
 
