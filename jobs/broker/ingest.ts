@@ -145,7 +145,7 @@ export interface BrokerOptions extends FollowOptions {
 
 /** Consumes a queue into a follower; one per output directory. */
 export class BrokerIngest {
-  private readonly pending: Entry[] = [];
+  readonly pending: Entry[] = [];
   private readonly inflight = new Set<string>();
   private buffer: Buffer[] = [];
   private bufferedBytes = 0;
@@ -209,8 +209,10 @@ export class BrokerIngest {
     }
     let ingest: BrokerIngest | null = null;
     const hooks: FollowOptions = {
-      // the prefetch window refills only when a checkpoint lets its messages be acknowledged
-      checkpointShare: 0.25,
+      // the prefetch window refills only when a checkpoint lets its messages be acknowledged: while
+      // it is more than half full, checkpoints may take a quarter of the time (else a tenth, as
+      // in follow mode: a snapshot blocks the polls, so a live stream's alerts wait for it)
+      checkpointShare: () => (ingest && ingest.pending.length * 2 > broker.prefetch ? 0.25 : 0.1),
       ...opts,
       checkpointExtra: (files) => ingest?.snapshot(files),
       onCheckpointSaved: (extra) => ingest?.saved(extra as SavedBroker | undefined),

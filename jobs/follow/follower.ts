@@ -54,9 +54,9 @@ export interface FollowOptions {
   onCheckpointSaved?: (extra: unknown) => void;
   /**
    * The share of the time checkpoint snapshots may take (0.1). A source that acknowledges what a
-   * checkpoint covers (broker ingestion) asks for more: its delivery window waits for them.
+   * checkpoint covers (broker ingestion) asks for more while its delivery window waits for them.
    */
-  checkpointShare?: number;
+  checkpointShare?: number | (() => number);
 }
 
 /** What one poll did. */
@@ -507,7 +507,8 @@ export class Follower {
     const t0 = performance.now();
     const snap = this.snapshot();
     const text = encodeCheckpoint(snap);
-    const share = Math.min(Math.max(this.opts.checkpointShare ?? 0.1, 0.01), 1);
+    const asked = this.opts.checkpointShare;
+    const share = Math.min(Math.max((typeof asked === 'function' ? asked() : asked) ?? 0.1, 0.01), 1);
     this.nextSnapshot = performance.now() + ((1 - share) / share) * (performance.now() - t0);
     this.unsaved = false;
     this.saving = saveCheckpointText(this.checkpointFile, text)
