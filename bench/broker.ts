@@ -1,14 +1,15 @@
 /**
  * Broker ingestion throughput and alert latency against a running RabbitMQ:
- *   node dist/bench/broker.js --amqp amqp://guest:guest@127.0.0.1:35672 [--lines 1000000] [--single 200000] [--latency 60]
+ *   node dist/bench/broker.js --amqp amqp://guest:guest@127.0.0.1:35672 [--lines 1000000] [--single 200000] [--latency 60] [--prof DIR]
  *
  * Throughput: --lines generated lines are published first (100 lines per message), then the
  * consumer (`logframe` with input.broker, its own process) drains the queue; lines/s = lines /
- * (time from its first to its last checkpointed message, read from broker.json progress).
+ * (time from the first message taken off the queue to all lines counted in broker.json, which is
+ * rewritten every second: up to a second late). --lines 0 / --single 0 skip a measurement.
  * The same with --single messages of one line each.
  * Latency: S0's producer publishes live at 20,000 lines/s (100 per message) with a database
- * outage every 15 s; for each, the time from its first line's publication to the first alert
- * naming that service in alerts.log.
+ * outage every 15 s; for each, the time from its first line's publication to the first error_rate
+ * alert naming that service in alerts.log (as bench/follow-latency.ts counts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import amqplib from 'amqplib';
 import { Publisher } from '../jobs/broker/publish.js';
 import { Producer, type IncidentStart } from '../jobs/produce/producer.js';
 import { generateRecords } from '../jobs/generate/generate.js';
@@ -26,6 +28,7 @@ const { values } = parseArgs({
   options: {
     amqp: { type: 'string' }, lines: { type: 'string', default: '1000000' }, single: { type: 'string', default: '200000' },
     latency: { type: 'string', default: '60' },
+    prof: { type: 'string' },
   },
 });
 if (!values.amqp) throw new Error('--amqp URL is required');
@@ -34,12 +37,13 @@ const here = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(here), '../..');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function consumer(dir: string, queue: string, extra = ''): { child: ChildProcess; out: string } {
+function consumer(dir: string, queue: string, refresh: string): { child: ChildProcess; out: string } {
   const out = path.join(dir, 'out');
   const cfg = path.join(dir, 'c.yaml');
-  writeFileSync(cfg, `input: {format: text, broker: {url: '${amqp}', queue: ${queue}, batch_size: 1000, prefetch: 20000}}\n`
-    + `output: {dir: ${JSON.stringify(out)}, refresh: 1s}\nalerts: {cooldown: 0s, channels: {console: false}}\n${extra}`);
-  const child = spawn(process.execPath, [path.join(root, 'dist/jobs/cli.js'), cfg, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  writeFileSync(cfg, `input: {format: text, broker: {url: '${amqp}', queue: ${queue}, batch_size: 1000}}\n`
+    + `output: {dir: ${JSON.stringify(out)}, refresh: ${refresh}}\nalerts: {cooldown: 0s, channels: {console: false}}\n`);
+  const prof = values.prof ? ['--cpu-prof', `--cpu-prof-dir=${values.prof}`] : [];
+  const child = spawn(process.execPath, [...prof, path.join(root, 'dist/jobs/cli.js'), cfg, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
   return { child, out };
 }
 
@@ -64,19 +68,23 @@ async function throughput(total: number, perMessage: number): Promise<{ lines: n
   pub.publishLines(chunk);
   const messages = pub.messages;
   await pub.close();
-  const { child, out } = consumer(dir, queue);
-  // clock from the first lines in, to all lines in (broker.json is rewritten at every refresh)
+  // clock from the first message taken off the queue (its ready count falls: the consumer is up)
+  // to all lines counted in broker.json (rewritten at every refresh: up to 1 s late)
+  const watcher = await amqplib.connect(amqp);
+  const ch = await watcher.createChannel();
+  // reports every second: broker.json is the clock's end
+  const { child, out } = consumer(dir, queue, '1s');
   let first = 0;
   let last = 0;
   for (;;) {
+    if (first === 0 && (await ch.checkQueue(queue)).messageCount < messages) first = Date.now();
     const n = brokerLines(out);
-    if (n > 0 && first === 0) first = Date.now();
     if (n >= total) { last = Date.now(); break; }
-    await sleep(50);
+    await sleep(first === 0 ? 10 : 50);
   }
+  await watcher.close();
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  // the first refresh reports lines a refresh interval late: take the rate over the whole drain, from start-up
   const seconds = (last - first) / 1000;
   const lines = total;
   return { lines, messages, seconds, linesPerSec: Math.round(lines / Math.max(seconds, 1e-3)) };
@@ -85,7 +93,8 @@ async function throughput(total: number, perMessage: number): Promise<{ lines: n
 async function latency(seconds: number): Promise<number[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'logframe-broker-latency-'));
   const queue = `bench-live-${Date.now()}`;
-  const { child, out } = consumer(dir, queue);
+  // reports at the default 5 s, as a live job runs (and bench/follow-latency.ts)
+  const { child, out } = consumer(dir, queue, '5s');
   await sleep(3000);
   const pub = await Publisher.connect({ url: amqp, queue, batch: 100 });
   const services: ServiceName[] = ['payment', 'inventory', 'user-service', 'auth'];
@@ -97,7 +106,7 @@ async function latency(seconds: number): Promise<number[]> {
   const starts: IncidentStart[] = [];
   const producer = new Producer({ out: '', format: 'text', rate: 20_000, seed: 7, durationMs: seconds * 1000, incidents: cues, sink: (l) => pub.publishLines(l), onIncidentStart: (s) => starts.push(s) });
   // alerts.log tailed: when each alert appeared
-  const seen: { scope: string; at: number }[] = [];
+  const seen: { rule: string; scope: string; status: string; time: number; at: number }[] = [];
   let pos = 0;
   const alertsFile = path.join(out, 'alerts.log');
   const tail = setInterval(() => {
@@ -106,7 +115,10 @@ async function latency(seconds: number): Promise<number[]> {
     const lines = text.slice(pos).split('\n');
     const done = lines.slice(0, -1);
     pos += done.reduce((s, l) => s + l.length + 1, 0);
-    for (const l of done) seen.push({ scope: (JSON.parse(l) as { scope: string }).scope, at: Date.now() });
+    for (const l of done) {
+      const a = JSON.parse(l) as { rule: string; scope: string; status: string; time: string };
+      seen.push({ rule: a.rule, scope: a.scope, status: a.status, time: Date.parse(a.time), at: Date.now() });
+    }
   }, 5);
   await producer.run();
   await pub.close();
@@ -116,14 +128,18 @@ async function latency(seconds: number): Promise<number[]> {
   await new Promise((r) => child.once('exit', r));
   return starts.map((s) => {
     const svc = s.incident.services[0]!;
-    const a = seen.find((x) => x.at >= s.writtenAt && (x.scope === svc || x.scope === 'all'));
+    // as bench/follow-latency.ts: the first error_rate alert of that service (the fast window's or
+    // the minute rule's) about the incident's time; the minute rules' error_count alerts fire on
+    // healthy traffic at this rate and say nothing about the incident
+    const a = seen.find((x) => x.rule === 'error_rate' && x.scope === svc && x.status === 'firing'
+      && x.time >= Math.floor(s.incident.start / 60_000) * 60_000 && x.at >= s.writtenAt);
     return a ? a.at - s.writtenAt : Number.NaN;
   });
 }
 
-const batched = await throughput(Number(values.lines), 100);
+const batched = Number(values.lines) > 0 ? await throughput(Number(values.lines), 100) : null;
 process.stderr.write(`batched (100 lines/message): ${JSON.stringify(batched)}\n`);
-const single = await throughput(Number(values.single), 1);
+const single = Number(values.single) > 0 ? await throughput(Number(values.single), 1) : null;
 process.stderr.write(`one line per message: ${JSON.stringify(single)}\n`);
 const lat = Number(values.latency) > 0 ? await latency(Number(values.latency)) : [];
 const sorted = lat.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);

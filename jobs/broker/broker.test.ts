@@ -19,7 +19,7 @@ import { mulberry32 } from '../../engine/random.js';
 import { testAmqp } from '../../engine/testing/services.js';
 import { Publisher } from './publish.js';
 import { Ledger, parseMessageId } from './ledger.js';
-import { decodeBody } from './ingest.js';
+import { decodeBody, spoolBytes } from './ingest.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'jobs/cli.ts');
@@ -72,6 +72,31 @@ describe('message ids', () => {
     expect(decodeBody(Buffer.from(''), 'lines')).toEqual({ reason: 'empty message' });
     expect(decodeBody(Buffer.from('["x","y"]'), 'json')).toEqual({ lines: ['x', 'y'] });
     expect(decodeBody(Buffer.from('{"a":1}'), 'json')).toEqual({ reason: 'JSON is not a string or an array of strings' });
+  });
+
+  it('spool bytes: the lines of decodeBody written as they are, without decoding one-line bodies', () => {
+    const bodies = ['a', 'a\n', 'a\nb', 'a\n\nb\n\n', 'x\r\ny\r\n', 'é\n', '\uFEFFbom\n', '\n', ' \t\n', '\u00a0\n', '\u00a0x', '', '["x","y"]'];
+    for (const format of ['lines', 'json'] as const) {
+      for (const text of [...bodies.map((b) => Buffer.from(b)), Buffer.from([0xc3, 0x28, 0x0a])]) {
+        const d = decodeBody(text, format);
+        const s = spoolBytes(text, format);
+        if ('reason' in d) {
+          expect(s, `${format} ${JSON.stringify(text.toString())}`).toEqual({ reason: d.reason });
+        } else {
+          expect('chunks' in s && Buffer.concat(s.chunks).toString('utf8'), `${format} ${JSON.stringify(text.toString())}`).toBe(d.lines.join('\n') + '\n');
+          expect('chunks' in s && [s.lines, s.bytes]).toEqual([d.lines.length, Buffer.byteLength(d.lines.join('\n') + '\n')]);
+        }
+      }
+    }
+    // a one-line body goes to the spool as the same buffer, no copy
+    const one = Buffer.from('2026-12-05T05:00:00Z INFO payment ok\n');
+    expect(spoolBytes(one, 'lines')).toEqual({ chunks: [one], bytes: one.length, lines: 1 });
+  });
+
+  it('prefetch is a 16-bit count (basic.qos), 60,000 by default', () => {
+    const cfg = (extra: string): string => `input: {format: text, broker: {url: 'amqp://localhost:5672', queue: q${extra}}}\n`;
+    expect(parseConfig(cfg(''), 'b.yaml').input.broker!.prefetch).toBe(60_000);
+    expect(() => parseConfig(cfg(', prefetch: 70000'), 'b.yaml')).toThrow(/prefetch/);
   });
 });
 

@@ -104,7 +104,8 @@ const brokerSchema = strictObject({
   queue: req(strMatching('a queue name', /^[^\s]{1,255}$/)),
   format: dflt(oneOf(['lines', 'json'] as const), 'lines'),
   batch_size: dflt(positiveInt, 1000),
-  prefetch: dflt(positiveInt, 20000),
+  // basic.qos carries the prefetch count in 16 bits
+  prefetch: dflt(int('an integer from 1 to 65535', (n) => n >= 1 && n <= 65535), 60000),
 });
 
 /** Broker ingestion reads no files of its own: its lines go through a spool file the broker code names. */

@@ -41,7 +41,7 @@ export interface BrokerConfig {
   format: 'lines' | 'json';
   /** Messages appended to the spool in one step. */
   batch_size: number;
-  /** Unacknowledged messages at most (the channel's prefetch). */
+  /** Unacknowledged messages at most (the channel's prefetch, 1 to 65535). */
   prefetch: number;
 }
 

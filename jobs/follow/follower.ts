@@ -52,6 +52,11 @@ export interface FollowOptions {
    */
   checkpointExtra?: (files: readonly SavedFile[]) => unknown;
   onCheckpointSaved?: (extra: unknown) => void;
+  /**
+   * The share of the time checkpoint snapshots may take (0.1). A source that acknowledges what a
+   * checkpoint covers (broker ingestion) asks for more while its delivery window waits for them.
+   */
+  checkpointShare?: number | (() => number);
 }
 
 /** What one poll did. */
@@ -113,6 +118,10 @@ export class Follower {
   private unsaved = false;
   /** performance.now() before which no snapshot is taken (see save()). */
   private nextSnapshot = 0;
+  /** performance.now() before which the detectors are not run again (see evaluateAlerts()). */
+  private nextDetect = 0;
+  /** A minute closed but its detectors were put off. */
+  private detectDeferred = false;
   /** The fast alert window's buckets (null when alerts.fast_window is 0). */
   private readonly recent: RecentBuckets | null;
   /** The source's state from the checkpoint resumed (see FollowOptions.checkpointExtra). */
@@ -213,10 +222,9 @@ export class Follower {
     if (poll.relabels.size > 0) this.relabel(poll.relabels);
     const read = poll.ranges.length > 0 ? await this.process(poll.ranges) : { bytes: 0, lines: 0 };
     let sent = 0;
-    if (read.bytes > 0) {
-      this.dirty = true;
-      sent = this.evaluateAlerts();
-    }
+    if (read.bytes > 0) this.dirty = true;
+    // the last poll also runs detectors that were put off (see evaluateAlerts())
+    if (read.bytes > 0 || (this.stopping && this.detectDeferred)) sent = this.evaluateAlerts();
     if (read.bytes > 0) this.unsaved = true;
     // the snapshot is encoded now, between polls, so offsets and aggregates are of one moment
     if (this.unsaved) this.save();
@@ -426,9 +434,18 @@ export class Follower {
     const results = this.alertResults();
     const last = results.lastTimestamp;
     const minute = last === null ? Number.NEGATIVE_INFINITY : Math.floor(last / MINUTE) * MINUTE;
-    if (minute > this.openMinute || this.detection === null) {
+    // the detectors cost time in proportion to the minutes held: when minutes close at every poll
+    // (a backlog being caught up), at most a tenth of the time goes to them; the closed minutes
+    // wait for the next run (nothing is skipped, it alerts a little later), the last poll runs them
+    const due = this.stopping || performance.now() >= this.nextDetect;
+    if (this.detection === null || (minute > this.openMinute && due)) {
+      const t0 = performance.now();
       this.openMinute = Math.max(this.openMinute, minute);
       this.detection = detect(results, this.config.detection);
+      this.nextDetect = performance.now() + 9 * (performance.now() - t0);
+      this.detectDeferred = false;
+    } else if (minute > this.openMinute) {
+      this.detectDeferred = true;
     }
     const closed = (t: number): boolean => t < this.openMinute;
     const anomalies = this.detection.anomalies.filter((a) => closed(a.timestamp));
@@ -481,17 +498,19 @@ export class Follower {
   /**
    * Snapshot offsets, aggregates, samples and alert state now, and replace the checkpoint with it
    * (one file, atomically) in the background. While a write is in flight, or when snapshots are
-   * taking more than a tenth of the time, the snapshot waits for a later poll: saving less often
+   * taking more than a tenth of the time (checkpointShare), the snapshot waits for a later poll: saving less often
    * never breaks exactly-once, it only means more to read again after a crash.
    */
   private save(force = false): void {
     if (this.saving) return;
-    // a snapshot costs time in proportion to the state: at most a tenth of the time goes to them
+    // a snapshot costs time in proportion to the state: at most a tenth of the time (checkpointShare) goes to them
     if (!force && performance.now() < this.nextSnapshot) return;
     const t0 = performance.now();
     const snap = this.snapshot();
     const text = encodeCheckpoint(snap);
-    this.nextSnapshot = performance.now() + 9 * (performance.now() - t0);
+    const asked = this.opts.checkpointShare;
+    const share = Math.min(Math.max((typeof asked === 'function' ? asked() : asked) ?? 0.1, 0.01), 1);
+    this.nextSnapshot = performance.now() + ((1 - share) / share) * (performance.now() - t0);
     this.unsaved = false;
     this.saving = saveCheckpointText(this.checkpointFile, text)
       .then(() => this.opts.onCheckpointSaved?.(snap.extra))
