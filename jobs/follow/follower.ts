@@ -17,6 +17,7 @@ import type { Config } from '../config/types.js';
 import { buildPlan, FAST_BUCKET_MS, type JobPlan } from '../analytics/plan.js';
 import { collectResults, type JobResults } from '../analytics/results.js';
 import { anomalousLines, buildOutputs, scanOf, writeOutputs, type JobOutputs } from '../run.js';
+import type { AnomalyReport } from '../detect/lines/report.js';
 import { alertCandidates, createAlerting, horizonOf, type AlertingOptions, type AlertManager } from '../alerts/index.js';
 import { fastRateAlerts, RecentBuckets } from '../alerts/fast.js';
 import { detect, type Detection } from '../detect/index.js';
@@ -122,6 +123,11 @@ export class Follower {
   private nextDetect = 0;
   /** A minute closed but its detectors were put off. */
   private detectDeferred = false;
+  /** The anomaly report's last line pass (undefined before the first) and when the next may run (performance.now()). */
+  private lastLines: AnomalyReport | null | undefined = undefined;
+  private nextLinePass = 0;
+  /** The reports on disk carry an anomaly report from an earlier line pass: stop writes them again. */
+  private linesStale = false;
   /** The fast alert window's buckets (null when alerts.fast_window is 0). */
   private readonly recent: RecentBuckets | null;
   /** The source's state from the checkpoint resumed (see FollowOptions.checkpointExtra). */
@@ -202,7 +208,7 @@ export class Follower {
       // one last poll: lines completed since are not left for the next start to find
       await this.cycle();
       await this.writing;
-      if (this.dirty) this.refresh();
+      if (this.dirty || this.linesStale) this.refresh();
       await this.writing;
       await this.saving;
       if (this.unsaved) this.save(true);
@@ -471,7 +477,19 @@ export class Follower {
     // the anomaly report's line pass reads the spans of unusual minutes again (jobs/detect/lines):
     // the report set is written once it is done, so summary and report always agree
     let outputs: JobOutputs;
-    this.writing = anomalousLines(this.engine, this.config, results)
+    // the line pass re-reads bytes on the workers the polls need: it runs at most a tenth of the
+    // time (then the last report is written again with the new totals), and always at stop
+    const due = this.stopping || this.lastLines === undefined || performance.now() >= this.nextLinePass;
+    const t0 = performance.now();
+    const pass = due
+      ? anomalousLines(this.engine, this.config, results).then((lines) => {
+        this.lastLines = lines;
+        this.nextLinePass = performance.now() + 9 * (performance.now() - t0);
+        return lines;
+      })
+      : Promise.resolve(this.lastLines ?? null);
+    this.linesStale = !due;
+    this.writing = pass
       .then(async (lines) => {
         outputs = buildOutputs(this.config, results, stats, this.startedAt, lines);
         outputs.summary.alerts = this.totals.alerts;
