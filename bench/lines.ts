@@ -16,12 +16,9 @@ import { Engine } from '../engine/index.js';
 import { parseConfig } from '../jobs/config/index.js';
 import type { Config } from '../jobs/config/types.js';
 import { buildPlan } from '../jobs/analytics/plan.js';
-import { collectResults } from '../jobs/analytics/results.js';
-import { runJob, scanOf } from '../jobs/run.js';
+import { jobPass, runJob, scanOf } from '../jobs/run.js';
 import { lineModelOf } from '../jobs/detect/lines/report.js';
 import { ruleSpecOf } from '../jobs/detect/lines/rules-config.js';
-import { LineResolver } from '../jobs/detect/lines/rows.js';
-import type { Partition } from '../partitions/plan.js';
 import { runLinePass } from '../jobs/detect/lines/pass.js';
 import { forestOverlap } from '../jobs/detect/lines/overlap.js';
 
@@ -75,14 +72,7 @@ async function overlap(file: string, workers: number): Promise<void> {
   const engine = await Engine.start({ workers });
   try {
     const plan = buildPlan(config);
-    let parts: Partition[] = [];
-    const physical = new Map<number, number>();
-    const res = await engine.execute(scanOf(config), plan.queries, {
-      extensions: plan.extensions, onPlan: (p) => { parts = p; }, onTaskResult: (r) => physical.set(r.partition, r.physicalLines),
-    });
-    const results = collectResults(plan, res.mergers);
-    const resolver = new LineResolver(parts, physical);
-    for (const s of results.lineFindings!.spans) resolver.resolve(s);
+    const { res, results } = await jobPass(engine, config, plan);
     const model = lineModelOf(config, results, 1000)!;
     const timed = async (exact: boolean): Promise<[Awaited<ReturnType<typeof runLinePass>>, number, number]> => {
       const c0 = process.cpuUsage();

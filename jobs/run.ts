@@ -199,6 +199,23 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
   return { summary, results, tables, errorTypes: types, templateSet: set, detection };
 }
 
+/**
+ * The job's pass over its inputs on `engine`: the merged results, with the anomaly report's
+ * findings (named by partition and line within it) resolved to file lines by the partitions' line counts.
+ */
+export async function jobPass(engine: Engine, config: Config, plan: JobPlan, opts: JobOptions = {}): Promise<{ res: ExecuteResult; results: JobResults; parts: Partition[] }> {
+  let parts: Partition[] = [];
+  const physical = new Map<number, number>();
+  const res = await engine.execute(scanOf(config), plan.queries, {
+    extensions: plan.extensions, signal: opts.signal, onProgress: opts.onProgress, handleSigint: opts.handleSigint,
+    onPlan: (p) => { parts = p; }, onTaskResult: (r) => physical.set(r.partition, r.physicalLines),
+  });
+  const results = collectResults(plan, res.mergers);
+  const resolver = new LineResolver(parts, physical);
+  for (const x of [...(results.lineFindings?.rows ?? []), ...(results.lineFindings?.spans ?? [])]) resolver.resolve(x);
+  return { res, results, parts };
+}
+
 /** Run the job described by a validated config. */
 export async function runJob(config: Config, opts: JobOptions = {}): Promise<JobOutcome> {
   const started = Date.now();
@@ -209,16 +226,8 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
   let results: JobResults;
   let lines: AnomalyReport | null;
   try {
-    let parts: Partition[] = [];
-    const physical = new Map<number, number>();
-    res = await engine.execute(scanOf(config), plan.queries, {
-      extensions: plan.extensions, signal: opts.signal, onProgress: opts.onProgress, handleSigint: opts.handleSigint,
-      onPlan: (p) => { parts = p; }, onTaskResult: (r) => physical.set(r.partition, r.physicalLines),
-    });
-    results = collectResults(plan, res.mergers);
-    // the findings name lines by partition: the partitions' line counts make them file lines
-    const resolver = new LineResolver(parts, physical);
-    for (const x of [...(results.lineFindings?.rows ?? []), ...(results.lineFindings?.spans ?? [])]) resolver.resolve(x);
+    let parts: Partition[];
+    ({ res, results, parts } = await jobPass(engine, config, plan, opts));
     const gzip = new Map(parts.filter((p) => p.gzip).map((p) => [p.file, p.end]));
     lines = await anomalousLines(engine, config, results, { gzip, signal: opts.signal });
   } finally {

@@ -13,13 +13,10 @@ import { Engine } from '../../../engine/index.js';
 import { parseConfig } from '../../config/index.js';
 import { DEFAULT_RULES } from '../../config/rules.js';
 import { buildPlan } from '../../analytics/plan.js';
-import { collectResults } from '../../analytics/results.js';
-import { runJob, scanOf } from '../../run.js';
+import { jobPass, runJob, scanOf } from '../../run.js';
 import { generateRecords, writeLogFile } from '../../generate/generate.js';
-import type { Partition } from '../../../partitions/plan.js';
 import { lineModelOf } from './report.js';
 import { ruleSpecOf } from './rules-config.js';
-import { LineResolver } from './rows.js';
 import { runLinePass } from './pass.js';
 import { forestOverlap } from './overlap.js';
 
@@ -108,14 +105,7 @@ describe('the forest\'s candidate contexts', () => {
     const engine = await Engine.start({ workers: 2 });
     try {
       const plan = buildPlan(cfg);
-      let parts: Partition[] = [];
-      const physical = new Map<number, number>();
-      const res = await engine.execute(scanOf(cfg), plan.queries, {
-        extensions: plan.extensions, onPlan: (p) => { parts = p; }, onTaskResult: (r) => physical.set(r.partition, r.physicalLines),
-      });
-      const results = collectResults(plan, res.mergers);
-      const resolver = new LineResolver(parts, physical);
-      for (const s of results.lineFindings!.spans) resolver.resolve(s);
+      const { results } = await jobPass(engine, cfg, plan);
       const model = lineModelOf(cfg, results, 1000)!;
       const opts = { extensions: plan.extensions, rules: ruleSpecOf(cfg) };
       const screened = await runLinePass(engine, scanOf(cfg), model, results.lineFindings!.spans, opts);
