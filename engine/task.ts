@@ -85,8 +85,8 @@ function compileQuery(q: QuerySpec, compiler: Compiler, vectors: BatchVectors, R
       }
       for (let a = 0; a < nAggs; a++) {
         const col = columns[a]!;
-        const w = wheres[a]!;
-        const inp = inputs[a]!;
+        const w = wheres[a] ?? null;
+        const inp = inputs[a] ?? null;
         if (col.updateMany) { col.updateMany(gids, n, inp, w); continue; }
         for (let i = 0; i < n; i++) {
           const g = gids[i]!;

@@ -49,21 +49,25 @@ export class RecentBuckets {
   /** Fold rows of the fast window's query: [bucket start, service, total, errors, critical]. */
   add(rows: readonly (readonly unknown[])[]): void {
     for (const r of rows) {
-      const second = r[0];
-      if (typeof second !== 'number' || !Number.isFinite(second)) continue; // no timestamp: no place in time
-      if (second + this.bucket <= this.newest + this.bucket - this.span) continue; // too late to matter
+      const start = r[0];
+      if (typeof start !== 'number' || !Number.isFinite(start)) continue; // no timestamp: no place in time
+      if (this.stale(start)) continue; // too late to matter
       const service = (r[1] ?? null) as string | null;
-      let m = this.buckets.get(second);
-      if (!m) this.buckets.set(second, (m = new Map()));
+      let m = this.buckets.get(start);
+      if (!m) this.buckets.set(start, (m = new Map()));
       let c = m.get(service);
       if (!c) m.set(service, (c = { total: 0, errors: 0, critical: 0 }));
       c.total += Number(r[2]);
       c.errors += Number(r[3]);
       c.critical += Number(r[4]);
-      if (second > this.newest) this.newest = second;
+      if (start > this.newest) this.newest = start;
     }
-    // keep the buckets that end within span of the newest bucket's end
-    for (const s of this.buckets.keys()) if (s + this.bucket <= this.newest + this.bucket - this.span) this.buckets.delete(s);
+    for (const b of this.buckets.keys()) if (this.stale(b)) this.buckets.delete(b);
+  }
+
+  /** Whether the bucket starting at `start` ends more than span before the newest bucket's end. */
+  private stale(start: number): boolean {
+    return start <= this.newest - this.span;
   }
 
   /** The counts over the window ending with the newest bucket (null before any data). */
