@@ -77,6 +77,15 @@ const MIN_GAP_MS = 20;
 /** Most malformed-line samples kept (as the batch job keeps). */
 const SAMPLE_LIMIT = 100;
 
+/**
+ * When work that ran from `t0` (performance.now()) until now may run again, so that it takes at
+ * most `share` of the time: checkpoints, detectors and the anomaly report's line pass are paced so.
+ */
+function nextAfter(t0: number, share = 0.1): number {
+  const now = performance.now();
+  return now + ((1 - share) / share) * (now - t0);
+}
+
 /** Swallows partials: the follower folds them itself once it knows the range they came from is valid. */
 class Deferred extends GroupMerger {
   override add(): void {}
@@ -448,7 +457,7 @@ export class Follower {
       const t0 = performance.now();
       this.openMinute = Math.max(this.openMinute, minute);
       this.detection = detect(results, this.config.detection);
-      this.nextDetect = performance.now() + 9 * (performance.now() - t0);
+      this.nextDetect = nextAfter(t0);
       this.detectDeferred = false;
     } else if (minute > this.openMinute) {
       this.detectDeferred = true;
@@ -484,7 +493,7 @@ export class Follower {
     const pass = due
       ? anomalousLines(this.engine, this.config, results).then((lines) => {
         this.lastLines = lines;
-        this.nextLinePass = performance.now() + 9 * (performance.now() - t0);
+        this.nextLinePass = nextAfter(t0);
         return lines;
       })
       : Promise.resolve(this.lastLines ?? null);
@@ -528,7 +537,7 @@ export class Follower {
     const text = encodeCheckpoint(snap);
     const asked = this.opts.checkpointShare;
     const share = Math.min(Math.max((typeof asked === 'function' ? asked() : asked) ?? 0.1, 0.01), 1);
-    this.nextSnapshot = performance.now() + ((1 - share) / share) * (performance.now() - t0);
+    this.nextSnapshot = nextAfter(t0, share);
     this.unsaved = false;
     this.saving = saveCheckpointText(this.checkpointFile, text)
       .then(() => this.opts.onCheckpointSaved?.(snap.extra))
