@@ -14,10 +14,9 @@ import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqp
 import { redactUrl } from '../../engine/errors.js';
 import type { BrokerConfig, Config } from '../config/types.js';
 import { loadCheckpoint } from '../follow/checkpoint.js';
-import { Follower, type FollowOptions } from '../follow/follower.js';
+import { Follower, liveDashboard, type FollowOptions } from '../follow/follower.js';
 import type { SavedFile } from '../follow/tracker.js';
 import { writeJsonFile } from '../report/write.js';
-import type { Dashboard } from '../dashboard/index.js';
 import { Ledger, parseMessageId, type MessageId, type SavedLedger } from './ledger.js';
 
 /** Malformed messages kept as samples. */
@@ -370,13 +369,7 @@ export class BrokerIngest {
 export async function brokerJob(config: Config, opts: BrokerOptions = {}): Promise<void> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`logframe broker: ${line}\n`));
   const ingest = await BrokerIngest.start(config, { ...opts, log });
-  let dashboard: Dashboard | null = null;
-  try {
-    if (config.dashboard.enabled) dashboard = await (await import('../dashboard/index.js')).dashboardFromConfig(config, log);
-  } catch (err) {
-    await ingest.stop();
-    throw err;
-  }
+  const dashboard = await liveDashboard(config, log, () => ingest.stop());
   const b = config.input.broker!;
   if (!opts.quiet) {
     log(`consuming ${b.queue} at ${redactUrl(b.url)} (prefetch ${b.prefetch}, ${b.format}); reports in ${path.resolve(config.output.dir)}; Ctrl-C to stop`

@@ -594,6 +594,21 @@ function headerOf(file: TrackedFile): string {
 }
 
 /**
+ * The dashboard a live run serves when `dashboard.enabled` (null otherwise). Loaded only when
+ * wanted: the server and its page cost start-up time. If it cannot start, `stop` stops the run
+ * first, so nothing is left running behind the error.
+ */
+export async function liveDashboard(config: Config, log: (line: string) => void, stop: () => Promise<void>): Promise<Dashboard | null> {
+  if (!config.dashboard.enabled) return null;
+  try {
+    return await (await import('../dashboard/index.js')).dashboardFromConfig(config, log);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
  * Run the follower for `config` until SIGINT or SIGTERM, then stop cleanly (a second signal exits
  * at once). With `dashboard.enabled` the dashboard serves the output folder meanwhile: it watches
  * the reports the follower rewrites.
@@ -601,14 +616,7 @@ function headerOf(file: TrackedFile): string {
 export async function followJob(config: Config, opts: FollowOptions & { quiet?: boolean } = {}): Promise<void> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`logframe follow: ${line}\n`));
   const follower = await Follower.start(config, opts);
-  let dashboard: Dashboard | null = null;
-  try {
-    // loaded only when wanted: the server and its page cost start-up time
-    if (config.dashboard.enabled) dashboard = await (await import('../dashboard/index.js')).dashboardFromConfig(config, log);
-  } catch (err) {
-    await follower.stop();
-    throw err;
-  }
+  const dashboard = await liveDashboard(config, log, () => follower.stop());
   if (dashboard && !opts.quiet) log(`dashboard at ${dashboard.url}`);
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
