@@ -10,7 +10,7 @@
  */
 import type { AlertsConfig } from '../config/types.js';
 import { formatDuration, formatPercent } from './format.js';
-import { MIN_RATE_ERRORS } from './rules.js';
+import { MIN_RATE_ERRORS, zero, type Counts } from './rules.js';
 import { isoTime, type Alert, type Severity } from './types.js';
 
 /** Lines the fast window needs in a scope before its error rate can alert. */
@@ -18,7 +18,6 @@ export const FAST_MIN_VOLUME = 100;
 /** How far above the limit the window's rate must be, in standard errors (one-sided p < 0.001). */
 export const FAST_Z = 3.09;
 
-interface Counts { total: number; errors: number; critical: number }
 
 /** What the fast window holds now: the span it covers and its counts per scope. */
 export interface FastWindow {
@@ -56,7 +55,7 @@ export class RecentBuckets {
       let m = this.buckets.get(start);
       if (!m) this.buckets.set(start, (m = new Map()));
       let c = m.get(service);
-      if (!c) m.set(service, (c = { total: 0, errors: 0, critical: 0 }));
+      if (!c) m.set(service, (c = zero()));
       c.total += Number(r[2]);
       c.errors += Number(r[3]);
       c.critical += Number(r[4]);
@@ -73,7 +72,7 @@ export class RecentBuckets {
   /** The counts over the window ending with the newest bucket (null before any data). */
   window(): FastWindow | null {
     if (this.buckets.size === 0) return null;
-    const all: Counts = { total: 0, errors: 0, critical: 0 };
+    const all = zero();
     const services = new Map<string, Counts>();
     for (const m of this.buckets.values()) {
       for (const [service, c] of m) {
@@ -82,7 +81,7 @@ export class RecentBuckets {
         all.critical += c.critical;
         if (service === null) continue; // counted in 'all': nobody to name in a per-service alert
         let s = services.get(service);
-        if (!s) services.set(service, (s = { total: 0, errors: 0, critical: 0 }));
+        if (!s) services.set(service, (s = zero()));
         s.total += c.total;
         s.errors += c.errors;
         s.critical += c.critical;

@@ -37,10 +37,12 @@ export function effectiveWindow(window: number): number {
   return Math.max(1, Math.ceil(window / MINUTE)) * MINUTE;
 }
 
-interface Counts { total: number; errors: number; critical: number }
+/** Lines, errors and critical lines of one scope in one window. */
+export interface Counts { total: number; errors: number; critical: number }
 interface Bucket extends Counts { services: Map<string, Counts> }
 
-const zero = (): Counts => ({ total: 0, errors: 0, critical: 0 });
+/** Empty counts. */
+export const zero = (): Counts => ({ total: 0, errors: 0, critical: 0 });
 
 /**
  * Candidate threshold alerts for every window of `window` ms (aligned to UTC) over the results:
