@@ -1,8 +1,10 @@
 /**
  * One measured run in its own process, so peak RSS is that engine's alone:
- *   node dist/bench/child.js <logframe|logframe-job|duckdb|polars> <text|csv> <file> <threads>
- * Prints one JSON line: name, seconds, peak RSS (MB) and the result tables.
+ *   node dist/bench/child.js <logframe|logframe-job[-plan|-nodetect|-nolines]|duckdb|polars> <text|csv> <file> <threads>
+ * Prints one JSON line: name, seconds, CPU seconds (every thread of the process), peak RSS (MB)
+ * and the result tables.
  */
+import type { JobVariant } from './job.js';
 import { runLogframe, type BenchRun, type EngineTables } from './logframe.js';
 
 async function main(): Promise<void> {
@@ -10,11 +12,12 @@ async function main(): Promise<void> {
   const threads = Number(threadsArg ?? 2);
   const fmt = format as 'text' | 'csv';
   let run: BenchRun;
+  const cpu0 = process.cpuUsage();
   switch (engine) {
     case 'logframe': run = await runLogframe(file!, fmt, threads); break;
-    case 'logframe-job': {
+    case 'logframe-job': case 'logframe-job-plan': case 'logframe-job-nodetect': case 'logframe-job-nolines': {
       const { runJobBench } = await import('./job.js');
-      run = await runJobBench(file!, fmt, threads);
+      run = await runJobBench(file!, fmt, threads, engine === 'logframe-job' ? 'full' : (engine.slice('logframe-job-'.length) as JobVariant));
       break;
     }
     case 'duckdb': {
@@ -31,8 +34,9 @@ async function main(): Promise<void> {
   }
   const tables = Object.fromEntries(Object.entries(run.tables as unknown as Record<string, Map<string, number>>)
     .map(([k, m]) => [k, [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))])) as Record<keyof EngineTables, [string, number][]>;
+  const cpu = process.cpuUsage(cpu0);
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ name: run.name, seconds: run.seconds, maxRssMB, tables }) + '\n');
+  process.stdout.write(JSON.stringify({ name: run.name, seconds: run.seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMB, tables }) + '\n');
 }
 
 await main();

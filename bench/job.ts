@@ -1,40 +1,70 @@
-/** The whole log job (reports and summary included) on a benchmark file, timed like the engine-only run. */
+/**
+ * The log job on a benchmark file, timed like the engine-only run, in four shapes whose ratios
+ * are the bars of the job, detection and anomaly-report issues:
+ * - `plan`: the engine alone running the job's aggregation plan with detection off (start the
+ *   pool, scan, merge the partials into the job's results), no detectors, no reports;
+ * - `nodetect`: the whole job with `detection.enabled: false` (reports and summary included);
+ * - `nolines`: the whole job with detection on and `detection.lines.enabled: false`;
+ * - `full`: the whole job with its default config.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../jobs/config/index.js';
-import { runJob } from '../jobs/run.js';
+import { buildPlan } from '../jobs/analytics/plan.js';
+import type { JobResults } from '../jobs/analytics/results.js';
+import { jobPass, runJob, startEngine } from '../jobs/run.js';
 import type { BenchRun } from './logframe.js';
 
-/** Run the job with its default config on `file`; tables are read back from its results. */
-export async function runJobBench(file: string, format: 'text' | 'csv', workers: number): Promise<BenchRun> {
+export type JobVariant = 'plan' | 'nodetect' | 'nolines' | 'full';
+
+const NAMES: Record<JobVariant, string> = {
+  plan: 'job plan, engine only',
+  nodetect: 'job, detection off',
+  nolines: 'job, no anomaly report',
+  full: 'job',
+};
+
+/** The five peer tables, read from the job's merged results. */
+function tablesOf(r: JobResults): BenchRun['tables'] {
+  const errorsByHour = new Map<string, number>();
+  for (const m of r.minutes) {
+    const h = new Date(Math.floor(m.minute / 3_600_000) * 3_600_000).toISOString();
+    if (m.errors > 0) errorsByHour.set(h, (errorsByHour.get(h) ?? 0) + m.errors);
+  }
+  return {
+    byLevel: r.levels,
+    errorsByHour,
+    errorsByService: new Map(r.services.filter((s) => s.service !== null && s.errors > 0).map((s) => [s.service!, s.errors])),
+    errorsByIp: new Map(r.ips.filter((s) => s.key !== null && s.errors > 0).map((s) => [s.key!, s.errors])),
+    errorsByMinute: new Map(r.minutes.filter((m) => m.errors > 0).map((m) => [new Date(m.minute).toISOString(), m.errors])),
+  };
+}
+
+/** Run one shape of the job on `file`; tables are read back from its results. */
+export async function runJobBench(file: string, format: 'text' | 'csv', workers: number, variant: JobVariant = 'full'): Promise<BenchRun> {
   const out = mkdtempSync(path.join(tmpdir(), 'logframe-bench-job-'));
+  const detection = variant === 'full' ? '' : variant === 'nolines' ? 'detection:\n  lines: {enabled: false}\n' : 'detection:\n  enabled: false\n';
   const t0 = performance.now();
   try {
     const config = parseConfig(
       // alerts still go to alerts.log; the console channel would only flood the benchmark's output
-      `engine:\n  workers: ${workers}\ninput:\n  paths: [${JSON.stringify(file)}]\n  format: ${format}\noutput:\n  dir: ${JSON.stringify(out)}\nalerts:\n  channels: {console: false}\n`,
+      `engine:\n  workers: ${workers}\ninput:\n  paths: [${JSON.stringify(file)}]\n  format: ${format}\noutput:\n  dir: ${JSON.stringify(out)}\n${detection}alerts:\n  channels: {console: false}\n`,
       'bench.yaml',
     );
-    const o = await runJob(config);
-    const seconds = (performance.now() - t0) / 1000;
-    const r = o.results;
-    const errorsByHour = new Map<string, number>();
-    for (const m of r.minutes) {
-      const h = new Date(Math.floor(m.minute / 3_600_000) * 3_600_000).toISOString();
-      if (m.errors > 0) errorsByHour.set(h, (errorsByHour.get(h) ?? 0) + m.errors);
+    let results: JobResults;
+    if (variant === 'plan') {
+      const engine = await startEngine(config);
+      try {
+        ({ results } = await jobPass(engine, config, buildPlan(config)));
+      } finally {
+        await engine.close();
+      }
+    } else {
+      ({ results } = await runJob(config));
     }
-    return {
-      name: `logframe job (${workers} workers)`,
-      seconds,
-      tables: {
-        byLevel: r.levels,
-        errorsByHour,
-        errorsByService: new Map(r.services.filter((s) => s.service !== null && s.errors > 0).map((s) => [s.service!, s.errors])),
-        errorsByIp: new Map(r.ips.filter((s) => s.key !== null && s.errors > 0).map((s) => [s.key!, s.errors])),
-        errorsByMinute: new Map(r.minutes.filter((m) => m.errors > 0).map((m) => [new Date(m.minute).toISOString(), m.errors])),
-      },
-    };
+    const seconds = (performance.now() - t0) / 1000;
+    return { name: `logframe ${NAMES[variant]} (${workers} workers)`, seconds, tables: tablesOf(results) };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -72,7 +72,7 @@ async function overlap(file: string, workers: number): Promise<void> {
   const engine = await Engine.start({ workers });
   try {
     const plan = buildPlan(config);
-    const { res, results } = await jobPass(engine, config, plan);
+    const { stats, results } = await jobPass(engine, config, plan);
     const model = lineModelOf(config, results, 1000)!;
     const timed = async (exact: boolean): Promise<[Awaited<ReturnType<typeof runLinePass>>, number, number]> => {
       const c0 = process.cpuUsage();
@@ -84,7 +84,7 @@ async function overlap(file: string, workers: number): Promise<void> {
     const [screened, ws, cs] = await timed(false);
     const [exact, we, ce] = await timed(true);
     console.log(JSON.stringify({
-      lines: res.stats.lines,
+      lines: stats.lines,
       top1000Overlap: forestOverlap(screened, exact, 1000),
       mlLines: { screened: screened.ml, exact: exact.ml },
       fullyScored: { screened: screened.scored, exact: exact.scored },

@@ -3,7 +3,13 @@
  * side in one run (each measurement in its own process, for a clean peak RSS), plus
  * 1 vs N workers, the whole job vs the engine alone, and tinybench micro-benchmarks.
  *
- *   npm run bench -- [--lines 5000000] [--workers 2] [--runs 2] [--formats text,csv] [--no-peers] [--no-micro]
+ *   npm run bench -- [--lines 5000000] [--workers 2] [--runs 2] [--formats text,csv] [--jobs plan,nodetect,nolines,full]
+ *                    [--no-peers] [--no-micro]
+ *
+ * The job runs in four shapes (bench/job.ts) whose ratios are the job's bars: the whole job with
+ * detection off against the engine alone on that job's plan (reports and summary), detection on
+ * against off, the anomaly report on against off. CPU seconds (every thread of the process) are
+ * printed beside wall seconds: on a machine shared with other work they are the steadier ratio.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -17,6 +23,7 @@ import { micro } from './micro.js';
 interface ChildResult {
   name: string;
   seconds: number;
+  cpuSeconds: number;
   maxRssMB: number;
   tables: Record<string, [string, number][]>;
 }
@@ -57,7 +64,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       lines: { type: 'string', default: '5000000' }, workers: { type: 'string', default: '2' }, runs: { type: 'string', default: '2' },
-      formats: { type: 'string', default: 'text,csv' }, 'no-peers': { type: 'boolean' }, 'no-micro': { type: 'boolean' },
+      formats: { type: 'string', default: 'text,csv' }, jobs: { type: 'string', default: 'plan,nodetect,nolines,full' }, 'no-peers': { type: 'boolean' }, 'no-micro': { type: 'boolean' },
     },
   });
   const lines = Number(values.lines);
@@ -71,7 +78,8 @@ async function main(): Promise<void> {
   for (const format of formats) {
     const file = dataFile(format, lines);
     const size = statSync(file).size;
-    const engines = ['logframe', ...peers, 'logframe-1', 'logframe-job'];
+    const jobs = values.jobs!.split(',').filter(Boolean).map((j) => (j === 'full' ? 'logframe-job' : `logframe-job-${j}`));
+    const engines = ['logframe', ...peers, 'logframe-1', ...jobs];
     const best = new Map<string, ChildResult>();
     for (let r = 0; r < runs; r++) {
       for (const e of engines) {
@@ -91,14 +99,23 @@ async function main(): Promise<void> {
     for (const e of engines) {
       const b = best.get(e)!;
       rows.push([
-        format, `${(size / 1e6).toFixed(0)} MB`, b.name, fmtS(b.seconds), `${(lines / b.seconds / 1e6).toFixed(2)} M`, `${b.maxRssMB.toFixed(0)} MB`,
+        format, `${(size / 1e6).toFixed(0)} MB`, b.name, fmtS(b.seconds), fmtS(b.cpuSeconds), `${(lines / b.seconds / 1e6).toFixed(2)} M`, `${b.maxRssMB.toFixed(0)} MB`,
         duck ? (b.seconds / duck.seconds).toFixed(2) : '-', pol ? (b.seconds / pol.seconds).toFixed(2) : '-',
       ]);
     }
     const one = best.get('logframe-1')!;
-    notes.push(`${format}: ${workers} workers are ${(one.seconds / lf.seconds).toFixed(2)}x faster than 1; the whole job takes ${(best.get('logframe-job')!.seconds / lf.seconds).toFixed(2)}x the engine-only time`);
+    notes.push(`${format}: ${workers} workers are ${(one.seconds / lf.seconds).toFixed(2)}x faster than 1`);
+    const ratio = (label: string, a: string, b: string, bar: string): void => {
+      const x = best.get(a);
+      const y = best.get(b);
+      if (x && y) notes.push(`${format}: ${label}: ${(x.seconds / y.seconds).toFixed(2)}x wall, ${(x.cpuSeconds / y.cpuSeconds).toFixed(2)}x CPU (bar ${bar})`);
+    };
+    ratio('job with detection off vs the engine alone on its plan (reports and summary)', 'logframe-job-nodetect', 'logframe-job-plan', '1.25x');
+    ratio('detection (job without anomaly report vs detection off)', 'logframe-job-nolines', 'logframe-job-nodetect', '1.15x');
+    ratio('anomaly report (job vs job without it)', 'logframe-job', 'logframe-job-nolines', '1.5x');
+    ratio('whole job vs the five-table engine run', 'logframe-job', 'logframe', 'none');
   }
-  const header = ['format', 'file', 'engine', 'seconds', 'lines/s', 'peak RSS', 'vs DuckDB', 'vs Polars'];
+  const header = ['format', 'file', 'engine', 'seconds', 'CPU s', 'lines/s', 'peak RSS', 'vs DuckDB', 'vs Polars'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log('\n' + line(header));

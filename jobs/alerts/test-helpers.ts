@@ -9,7 +9,7 @@ export function emptyResults(p: Partial<JobResults> = {}): JobResults {
   return {
     levels: new Map(), minutes: [], minuteLevels: [], minuteServices: [], services: [], ips: [], endpoints: [],
     latency: null, firstTimestamp: null, lastTimestamp: null, templates: null, evidence: new Map(), custom: new Map(),
-    minuteSketches: new Map(), latencySketch: null, minuteLatencySums: new Map(), minuteLevelService: [], ...p,
+    latencySketch: null, minuteLatencySums: new Map(), minuteLevelService: [], ...p,
   };
 }
 

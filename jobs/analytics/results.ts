@@ -42,8 +42,6 @@ export interface JobResults {
   evidence: Map<number, EvidenceRow[]>;
   /** Finished rows of each custom aggregation, keyed by name. */
   custom: Map<string, Scalar[][]>;
-  /** The merged latency sketch of each minute (for features that need the distribution). */
-  minuteSketches: Map<number, DDSketch>;
   /** The line forest's training sample (jobs/detect/lines/sample.ts); empty when the plan has none. */
   lineSample?: SampleRow[];
   /** The anomaly report's model-free findings and minute spans (jobs/detect/lines/findings.ts); absent when the plan has none. */
@@ -133,8 +131,6 @@ export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): 
   const rows = (k: StandardQuery): Scalar[][] => m(k).rows();
   const overall = rows('overall')[0];
   const minutes = rows('minute').filter((r) => r[0] !== null);
-  const minuteSketches = new Map<number, DDSketch>();
-  for (const e of m('minute').entries()) if (e.keys[0] !== null) minuteSketches.set(num(e.keys[0]!), m('minute').stateOf(e, 3) as DDSketch);
   const templatesEntry = planned('templates') ? [...m('templates').entries()][0] : undefined;
   const templatesState = templatesEntry ? m('templates').stateOf(templatesEntry, 0) : null;
   const evidence = new Map<number, EvidenceRow[]>();
@@ -165,7 +161,6 @@ export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): 
     templates: templatesState,
     evidence,
     custom,
-    minuteSketches,
     lineSample: planned('lineSample') ? lineSampleOf(m('lineSample')) : [],
     lineFindings: planned('lineFindings') ? lineFindingsOf(m('lineFindings')) : { rows: [], total: 0, types: {}, spans: [] },
   };

@@ -77,14 +77,10 @@ export function healthInputs(results: JobResults, anomalies: readonly AnomalyRow
     withStatus += s.withStatus;
     ok += s.okStatus;
   }
-  // the whole run's sketch also holds records without a timestamp; the minute sketches are the fallback
-  let timed = 0;
-  let slow = 0;
-  const sketches = results.latencySketch ? [results.latencySketch] : results.minuteSketches.values();
-  for (const sk of sketches) {
-    timed += sk.count;
-    slow += sk.count * shareAbove(sk, slowMs);
-  }
+  // the whole run's sketch (every record with a latency, with or without a timestamp)
+  const sk = results.latencySketch;
+  const timed = sk ? sk.count : 0;
+  const slow = sk ? sk.count * shareAbove(sk, slowMs) : 0;
   const range = minuteRange(results);
   const flagged = new Set(anomalies.filter((a) => a.scope === ALL_SCOPE).map((a) => a.timestamp));
   const events = incidentEvents(incidents);

@@ -53,7 +53,6 @@ export function resultsFromServices(
     templates: null,
     evidence: opts.evidence ?? new Map(),
     custom: new Map(),
-    minuteSketches: new Map(),
   };
 }
 
