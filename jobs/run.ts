@@ -206,10 +206,10 @@ export function buildOutputs(config: Config, results: JobResults, stats: ScanSta
  * counts. The engine's group mergers are let go once the results are read from them: they are
  * the biggest thing on the main heap after a pass (the minute x level x service grouping alone
  * holds about 36 MB on the 5M-line benchmark file) and nothing after the pass reads them.
- * `closeEngine`: close the engine once the scan is done, before the results are read.
+ * `onScanned` runs once the scan is done, before the results are read (the job closes its pool there).
  */
 export async function jobPass(
-  engine: Engine, config: Config, plan: JobPlan, opts: JobOptions & { closeEngine?: boolean } = {},
+  engine: Engine, config: Config, plan: JobPlan, opts: JobOptions & { onScanned?: () => Promise<void> } = {},
 ): Promise<{ stats: ScanStats; results: JobResults; parts: Partition[] }> {
   let parts: Partition[] = [];
   const physical = new Map<number, number>();
@@ -217,7 +217,7 @@ export async function jobPass(
     extensions: plan.extensions, signal: opts.signal, onProgress: opts.onProgress, handleSigint: opts.handleSigint,
     onPlan: (p) => { parts = p; }, onTaskResult: (r) => physical.set(r.partition, r.physicalLines),
   });
-  if (opts.closeEngine) await engine.close();
+  await opts.onScanned?.();
   const results = collectResults(plan, mergers);
   const resolver = new LineResolver(parts, physical);
   for (const x of [...(results.lineFindings?.rows ?? []), ...(results.lineFindings?.spans ?? [])]) resolver.resolve(x);
@@ -230,27 +230,38 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
   const plan: JobPlan = buildPlan(config);
   // Memory: the pool is closed as soon as the scan is done, before the results are read from the
   // merged states (reading them is the main thread's busiest moment), and the anomaly report's
-  // line pass gets a fresh pool. The scan leaves each worker's heap at about 75 MB on the 5M-line
-  // benchmark file; the line pass reads ~5% of the bytes and needs far less, so a new pool costs
-  // its start (~0.1 s) and keeps the job's peak RSS about 100 MB lower.
-  let engine = await startEngine(config);
+  // line pass gets a fresh pool, started then so that its threads load while the results are
+  // read. The scan leaves each worker's heap at about 75 MB on the 5M-line benchmark file; the
+  // line pass reads ~5% of the bytes and needs far less.
+  const linePass = config.detection.enabled && config.detection.lines.enabled;
+  const engine = await startEngine(config);
+  let next: Promise<Engine> | null = null;
   let stats: ScanStats;
   let results: JobResults;
   let parts: Partition[];
   try {
-    ({ stats, results, parts } = await jobPass(engine, config, plan, { ...opts, closeEngine: true }));
+    ({ stats, results, parts } = await jobPass(engine, config, plan, {
+      ...opts,
+      onScanned: async () => {
+        await engine.close();
+        if (linePass) next = startEngine(config);
+      },
+    }));
+  } catch (err) {
+    await (next as Promise<Engine> | null)?.then((e) => e.close(), () => undefined);
+    throw err;
   } finally {
     await engine.close();
   }
   collectGarbage(); // the merge's garbage, before the line pass's workers grow (engine/memory.ts)
   let lines: AnomalyReport | null = null;
-  if (config.detection.enabled && config.detection.lines.enabled) {
+  if (next !== null) {
     const gzip = new Map(parts.filter((p) => p.gzip).map((p) => [p.file, p.end]));
-    engine = await startEngine(config);
+    const lineEngine = await (next as Promise<Engine>);
     try {
-      lines = await anomalousLines(engine, config, results, { gzip, signal: opts.signal });
+      lines = await anomalousLines(lineEngine, config, results, { gzip, signal: opts.signal });
     } finally {
-      await engine.close();
+      await lineEngine.close();
     }
   }
   const { summary, tables, errorTypes: types, templateSet: set, detection } = buildOutputs(config, results, stats, started, lines);

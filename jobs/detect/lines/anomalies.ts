@@ -51,6 +51,9 @@ function modelOf(json: string): Model {
 
 export const lineAnomalies: Aggregate<LineAnomalies> = {
   kind: 'line_anomalies',
+  // the default state key stringifies the params, which hold the whole model (hundreds of KB) and
+  // were stringified again for every task of the line pass; one such aggregation per name
+  stateKey: (spec) => `line_anomalies:${spec.name}`,
   input: 'row',
   map(spec): MapColumn {
     const model = modelOf(String(spec.params?.model));
