@@ -2,7 +2,7 @@
  * The page's echarts build, made by `npm run build` (after tsc): echarts' core with only the
  * charts and components the panels draw, as one minified script that sets `window.echarts`.
  * The full `echarts.min.js` is 1.1 MB of script the browser parses and runs before the first
- * chart; this one is 0.63 MB. report.html and the PNGs keep the full package (Node, SSR).
+ * chart; this one is 0.65 MB. report.html and the PNGs keep the full package (Node, SSR).
  *
  *   node dist/jobs/dashboard/bundle.js      (part of npm run build)
  */
