@@ -1,15 +1,18 @@
 /**
  * The files the server sends besides reports: the page's own static files (a fixed list) and
- * two vendor browser builds from node_modules (echarts, apache-arrow), nothing else from there.
+ * two vendor browser builds: the page's echarts build (made by `npm run build`, see bundle.ts)
+ * and apache-arrow's from node_modules, nothing else from there.
  * Each is read once, with its gzip form, and kept in memory.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { staticDir } from './static-dir.js';
-import { vendorMissing } from './errors.js';
+import { echartsBuildMissing, vendorMissing } from './errors.js';
 
 /** Content types by extension, for assets and reports. */
 export const CONTENT_TYPES: Record<string, string> = {
@@ -40,11 +43,19 @@ const STATIC_FILES: Record<string, string> = {
   '/favicon.svg': 'favicon.svg',
 };
 
-/** Vendor browser builds: URL path → package and file inside it. */
-const VENDOR_FILES: Record<string, { pkg: string; file: string }> = {
-  '/vendor/echarts.min.js': { pkg: 'echarts', file: 'dist/echarts.min.js' },
-  '/vendor/arrow.min.js': { pkg: 'apache-arrow', file: 'Arrow.es2015.min.js' },
+/** Vendor browser builds: URL path → what it is and where it is. */
+const VENDOR_FILES: Record<string, { name: string; path: () => string }> = {
+  '/vendor/echarts.min.js': { name: 'echarts', path: () => bundledEchartsPath() },
+  '/vendor/arrow.min.js': { name: 'apache-arrow', path: () => vendorPath('apache-arrow', 'Arrow.es2015.min.js') },
 };
+
+/** Where `npm run build` writes the page's echarts build: dist/jobs/dashboard/vendor/ (found from source and from dist). */
+export function bundledEchartsPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const fromHere = join(here, 'vendor', 'echarts.min.js');
+  if (basename(dirname(dirname(here))) === 'dist' || existsSync(fromHere)) return fromHere;
+  return join(here, '..', '..', 'dist', 'jobs', 'dashboard', 'vendor', 'echarts.min.js');
+}
 
 /** An asset ready to send. */
 export interface Asset {
@@ -84,7 +95,7 @@ export class Assets {
     if (!vendor && !own) return null;
     const cached = this.cache.get(path);
     if (cached && !(this.dev && own)) return cached;
-    const p = vendor ? load(vendorPath(vendor.pkg, vendor.file), true, vendor.pkg) : load(join(staticDir(), own!), false, own!);
+    const p = vendor ? load(vendor.path(), true, vendor.name) : load(join(staticDir(), own!), false, own!);
     this.cache.set(path, p);
     p.catch(() => this.cache.delete(path));
     return p;
@@ -101,7 +112,7 @@ async function load(path: string, immutable: boolean, name: string): Promise<Ass
   try {
     body = await readFile(path);
   } catch {
-    if (immutable) throw vendorMissing(name, path);
+    if (immutable) throw name === 'echarts' ? echartsBuildMissing(path) : vendorMissing(name, path);
     throw new Error(`dashboard: static file missing: ${path}`);
   }
   const type = CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';

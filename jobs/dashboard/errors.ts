@@ -13,6 +13,11 @@ export function vendorMissing(name: string, path: string): Error {
   return new Error(`dashboard: ${name} browser build not found at ${path}; run npm install (or npm ci) in the project folder`);
 }
 
+/** The page's echarts build (bundle.ts) has not been made. */
+export function echartsBuildMissing(path: string): Error {
+  return new Error(`dashboard: the page's echarts build is not at ${path}; run npm run build (it bundles echarts after tsc)`);
+}
+
 /** The port is taken. */
 export function portInUse(host: string, port: number): Error {
   return new Error(`dashboard: ${host}:${port} is already in use; pick another with --port (0 picks a free one) or stop the other server`);

@@ -1,11 +1,27 @@
 // @ts-check
 /** Number and time formatting shared by the page, the panels and report.html (all times in UTC). */
 
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** @type {Intl.NumberFormat | null} */
+let big = null;
+
+/**
+ * A finite number rounded to an integer with thousands separators, as Intl.NumberFormat('en-US',
+ * { maximumFractionDigits: 0 }) prints it (half away from zero, "-0" for a negative that rounds
+ * to 0). Written out because creating that formatter loads ICU's locale data: ~0.1 s of the
+ * page's start, before anything is drawn.
+ */
+function grouped(/** @type {number} */ n) {
+  const a = Math.abs(n);
+  if (a >= 1e21) return (big ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })).format(n);
+  const digits = String(Math.round(a));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 || Object.is(n, -0) ? `-${out}` : out;
+}
 
 /** 28000 → "28,000"; null → "–". */
 export function fmtInt(/** @type {number | null | undefined} */ n) {
-  return n === null || n === undefined || !Number.isFinite(n) ? '–' : INT.format(n);
+  return n === null || n === undefined || !Number.isFinite(n) ? '–' : grouped(n);
 }
 
 /** Compact count: 1234 → "1.2k", 2500000 → "2.5M". */
@@ -15,7 +31,7 @@ export function fmtCompact(/** @type {number | null | undefined} */ n) {
   if (a >= 1e9) return `${trim(n / 1e9)}B`;
   if (a >= 1e6) return `${trim(n / 1e6)}M`;
   if (a >= 1e4) return `${trim(n / 1e3)}k`;
-  return INT.format(n);
+  return grouped(n);
 }
 
 /** @param {number} x */
