@@ -58,6 +58,25 @@ describe('CompiledForest', () => {
     const c = new CompiledForest(CompiledForest.of(forest));
     for (const r of rows.slice(0, 50)) expect(c.score(Float64Array.from(r))).toBeCloseTo(forest.score(r), 12);
   });
+
+  it('a residual forest scores a vector in any context exactly as the full forest', () => {
+    const rng = mulberry32(11);
+    const rows = Array.from({ length: 400 }, () => Array.from({ length: 7 }, () => rng() * (rng() < 0.05 ? 10 : 1)));
+    const c = new CompiledForest(CompiledForest.of(SeededForest.train(rows, { trees: 30, sample_size: 128, seed: 2 })));
+    for (const r of rows.slice(0, 20)) {
+      const x = Float64Array.from(r);
+      const res = c.residual(x, 4, 5);
+      for (let k = 0; k < 30; k++) {
+        const ctx = new Float64Array(7);
+        ctx[4] = rng() * (k % 3 === 0 ? 10 : 1);
+        ctx[5] = k % 5 === 0 ? r[5]! : rng();
+        const y = Float64Array.from(x);
+        y[4] = ctx[4];
+        y[5] = ctx[5];
+        expect(res.score(ctx)).toBe(c.score(y)); // the same sums, not merely close
+      }
+    }
+  });
 });
 
 describe('RuleChecker', () => {

@@ -15,8 +15,8 @@
  */
 import { quantile } from 'simple-statistics';
 import { SeededForest } from '../forest.js';
-import { CompiledForest, type CompiledForestJSON } from './compiled.js';
-import { ContextIndex, buildContext, serviceCode, type LineContext, type ServiceMinuteCell } from './features.js';
+import { CompiledForest, type CompiledForestJSON, type ResidualForest } from './compiled.js';
+import { ContextIndex, N_FEATURES, buildContext, serviceCode, type LineContext, type ServiceMinuteCell } from './features.js';
 import type { SampleRow } from './sample.js';
 
 /** Line-forest settings (config detection.lines). */
@@ -102,20 +102,17 @@ export function candidatesOf(
   }).filter((r) => r.s < cut).sort((a, b) => b.s - a.s); // a line above the cut in its usual context is never contextual
   const base: number[][] = Array.from({ length: width }, () => []);
   for (const r of ranked) if (bySvc[r.svc]!.length < probes) { bySvc[r.svc]!.push(r.x); base[r.svc]!.push(r.s); }
+  // each probe varies only in its context features (4, 5): score it on its residual forest
+  const residuals: ResidualForest[][] = bySvc.map((xs) => xs.map((x) => forest.residual(x, 4, 5)));
+  const v = new Float64Array(N_FEATURES);
   const priority = new Map<number, number>();
   ctx.keys.forEach((k, i) => {
     const minute = Math.floor(k / width);
     let best = priority.get(minute) ?? 0;
     const svc = k % width;
-    for (let p = 0; p < bySvc[svc]!.length; p++) {
-      const x = bySvc[svc]![p]!;
-      const e = x[4]!, r = x[5]!;
-      x[4] = ctx.errRate[i]!;
-      x[5] = rtFeature(ctx.rtMean[i]!);
-      best = Math.max(best, forest.score(x) - base[svc]![p]!);
-      x[4] = e;
-      x[5] = r;
-    }
+    v[4] = ctx.errRate[i]!;
+    v[5] = rtFeature(ctx.rtMean[i]!);
+    for (let p = 0; p < residuals[svc]!.length; p++) best = Math.max(best, residuals[svc]![p]!.score(v) - base[svc]![p]!);
     priority.set(minute, best);
   });
   const total = [...linesPerMinute.values()].reduce((a, b) => a + b, 0);
