@@ -12,6 +12,20 @@ import { getAggregate, stateSlots } from './aggregate/registry.js';
 import type { GroupPartial, QuerySpec, RowsPartial } from './plan.js';
 
 /** Merges the group partials of one query. */
+/**
+ * The map key of group g: exactly JSON.stringify of its key values (restore() keys saved groups
+ * that way), built without the array of key values, which only a new group needs.
+ */
+function keyId(cols: readonly Scalar[][], g: number): string {
+  let id = '[';
+  for (let k = 0; k < cols.length; k++) {
+    const v = cols[k]![g];
+    if (k > 0) id += ',';
+    id += typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'null' : String(v);
+  }
+  return id + ']';
+}
+
 export class GroupMerger {
   private readonly groups = new Map<string, { keys: Scalar[]; states: unknown[] }>();
 
@@ -36,14 +50,22 @@ export class GroupMerger {
       const spec = this.query.aggs[owner]!;
       return { spec, agg: getAggregate(spec.kind) };
     });
+    const ns = slots.length;
+    const cols = p.keys;
     for (let g = 0; g < p.groups; g++) {
-      const keys = p.keys.map((col) => col[g]!);
-      const id = JSON.stringify(keys);
+      const id = keyId(cols, g);
       const cur = this.groups.get(id);
       if (!cur) {
-        this.groups.set(id, { keys, states: slots.map(({ spec, agg }, a) => agg.decode(p.aggs[a], g, spec)) });
-      } else {
-        slots.forEach(({ spec, agg }, a) => { cur.states[a] = agg.merge(cur.states[a], agg.decode(p.aggs[a], g, spec), spec); });
+        const states = new Array<unknown>(ns);
+        for (let a = 0; a < ns; a++) states[a] = slots[a]!.agg.decode(p.aggs[a], g, slots[a]!.spec);
+        this.groups.set(id, { keys: cols.map((col) => col[g]!), states });
+        continue;
+      }
+      for (let a = 0; a < ns; a++) {
+        const { spec, agg } = slots[a]!;
+        cur.states[a] = agg.mergeEncoded
+          ? agg.mergeEncoded(cur.states[a], p.aggs[a], g, spec)
+          : agg.merge(cur.states[a], agg.decode(p.aggs[a], g, spec), spec);
       }
     }
   }

@@ -56,6 +56,8 @@ export interface Aggregate<R = unknown> {
   /** The reduce-side state of group g in an encoded partial. */
   decode(encoded: unknown, g: number, spec: AggSpec): R;
   merge(a: R, b: R, spec: AggSpec): R;
+  /** merge(a, decode(encoded, g)) without building the decoded state (the merge's hot path). */
+  mergeEncoded?(a: R, encoded: unknown, g: number, spec: AggSpec): R;
   finish(r: R, spec: AggSpec): Scalar | Scalar[] | Record<string, Scalar>;
   /** A reduce-side state as data (JSON and typed arrays), to checkpoint a running merge. */
   save(r: R, spec: AggSpec): unknown;

@@ -131,6 +131,12 @@ function sumLike(kind: 'sum' | 'mean'): Aggregate<SumState> {
       a.n += b.n;
       return a;
     },
+    mergeEncoded: (a, enc, g) => {
+      const e = enc as { parts: number[][]; counts: Float64Array };
+      fsumMerge(a.parts, e.parts[g]!);
+      a.n += e.counts[g]!;
+      return a;
+    },
     finish: (r) => {
       if (kind === 'sum') return fsumValue(r.parts);
       return r.n === 0 ? null : fsumValue(r.parts) / r.n;

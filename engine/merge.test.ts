@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { GroupMerger } from './merge.js';
+import type { GroupPartial, QuerySpec } from './plan.js';
+
+const query: QuerySpec = {
+  groupBy: [{ name: 'a', expr: { op: 'col', name: 'a' } }, { name: 'b', expr: { op: 'col', name: 'b' } }],
+  aggs: [{ kind: 'count', name: 'n' }, { kind: 'mean', name: 'm', input: { op: 'col', name: 'x' } }],
+};
+
+/** A partial of the query above: keys column-major, count and fsum states as the map side encodes them. */
+function partial(keys: [unknown, unknown][], n: number[], sums: number[]): GroupPartial {
+  return {
+    kind: 'group', groups: keys.length,
+    keys: [keys.map((k) => k[0]), keys.map((k) => k[1])] as GroupPartial['keys'],
+    aggs: [Float64Array.from(n), { parts: sums.map((s) => [s]), counts: Float64Array.from(n) }],
+  };
+}
+
+describe('GroupMerger', () => {
+  const keys: [unknown, unknown][] = [
+    [1736467200000, 'ERROR'], [-0, 'a "quoted" \\ value'], [1e21, 'ünïcødé'], [0.1, null], [NaN, 'x'], [true, false], [null, null],
+  ];
+
+  it('merges groups with equal keys, whatever the key values', () => {
+    const m = new GroupMerger(query);
+    m.add(partial(keys, keys.map(() => 2), keys.map(() => 1.5)));
+    m.add(partial(keys, keys.map(() => 3), keys.map(() => 2.5)));
+    expect(m.size).toBe(keys.length);
+    for (const row of m.rows()) {
+      expect(row[2]).toBe(5);
+      expect(row[3]).toBeCloseTo(4 / 5, 12);
+    }
+  });
+
+  it('merges into restored groups (the checkpoint path keys them the same way)', () => {
+    const m = new GroupMerger(query);
+    m.add(partial(keys, keys.map(() => 1), keys.map(() => 1)));
+    const back = GroupMerger.restore(query, JSON.parse(JSON.stringify(m.save())) as ReturnType<GroupMerger['save']>);
+    back.add(partial(keys, keys.map(() => 1), keys.map(() => 1)));
+    expect(back.size).toBe(keys.length);
+    expect(back.rows().map((r) => r[2])).toEqual(keys.map(() => 2));
+  });
+});
