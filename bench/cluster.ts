@@ -105,7 +105,7 @@ try {
       + `(${l.res.stats.partitions} tasks, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})\n`);
     tasks = l.res.stats.partitions;
   }
-  // result bytes per task: the packed partials a worker ships (base64 in the job's return value)
+  // result bytes per task: the packed partials a worker ships (a binary Redis value each)
   resultBytes = [];
   await local.execute(scan, plan.queries, { extensions: plan.extensions, onTaskResult: (t) => resultBytes.push(pack(t).byteLength) });
 } finally {

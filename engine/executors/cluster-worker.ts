@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { TaskSpec } from '../plan.js';
 import { TaskError } from '../errors.js';
 import { LocalExecutor } from './local.js';
-import { DEFAULT_QUEUE, connectRedis, type ClusterReply } from './cluster.js';
+import { DEFAULT_QUEUE, RESULT_TTL_MS, connectRedis, resultKey, type ClusterReply } from './cluster.js';
 
 export interface ClusterWorkerOptions {
   redis: string;
@@ -94,7 +94,11 @@ export class ClusterWorker {
         }
         const ms = performance.now() - t0;
         const p = task.partition;
-        await stats.multi()
+        const key = resultKey(queue, String(job.id), job.attemptsStarted);
+        // the result bytes and the host's counters in one round trip, before BullMQ marks the job
+        // completed: whoever sees it completed finds the bytes
+        const stored = await stats.multi()
+          .set(key, Buffer.from(packed), 'PX', RESULT_TTL_MS)
           .hincrby(hostKey(queue, host), 'tasks', 1)
           .hincrby(hostKey(queue, host), 'bytes', p.end - p.start)
           .hincrbyfloat(hostKey(queue, host), 'busy_ms', ms)
@@ -102,7 +106,10 @@ export class ClusterWorker {
           .hset(hostKey(queue, host), 'last_seen', Date.now())
           .sadd(hostsKey(queue), host)
           .exec();
-        return { host, worker: name, ms, result: Buffer.from(packed).toString('base64') };
+        // a refused write (out of memory, read-only replica) fails this attempt: BullMQ retries it
+        const setErr = stored?.[0]?.[0];
+        if (setErr) throw new Error(`on host ${host}: cannot store the result in Redis: ${setErr.message}`);
+        return { host, worker: name, ms, key, bytes: packed.byteLength };
       } catch (err) {
         await stats.multi()
           .hincrby(hostKey(queue, host), 'failed', 1)
