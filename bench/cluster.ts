@@ -15,8 +15,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Engine, type ExecuteResult } from '../engine/index.js';
-import { pack } from '../engine/pack.js';
+import { Queue } from 'bullmq';
+import { Engine, GroupMerger, type ExecuteResult } from '../engine/index.js';
+import { pack, unpack } from '../engine/pack.js';
+import type { GroupPartial, TaskResult } from '../engine/plan.js';
 import { parseConfig } from '../jobs/config/index.js';
 import { buildPlan } from '../jobs/analytics/plan.js';
 import { scanOf } from '../jobs/run.js';
@@ -89,8 +91,9 @@ const local = await Engine.start({ workers });
 const cluster = await Engine.start({ executor: await ClusterExecutor.connect({ redis: values.redis, queue: values.queue, slots: workers }) });
 const times = { local: [] as number[], cluster: [] as number[] };
 const cpus = { local: [] as Cpu[], cluster: [] as Cpu[] };
-let resultBytes: number[] = [];
+let partials: ArrayBuffer[] = [];
 let tasks = 0;
+const perTask = { store_ms: [] as number[], read_ms: [] as number[], unpack_ms: [] as number[], merge_ms: [] as number[], worker_extra_ms: [] as number[] };
 try {
   for (let r = 0; r < runs; r++) {
     const l = await timed(local);
@@ -105,17 +108,64 @@ try {
       + `(${l.res.stats.partitions} tasks, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})\n`);
     tasks = l.res.stats.partitions;
   }
-  // result bytes per task: the packed partials a worker ships (a binary Redis value each)
-  resultBytes = [];
-  await local.execute(scan, plan.queries, { extensions: plan.extensions, onTaskResult: (t) => resultBytes.push(pack(t).byteLength) });
+  // the packed partials a worker ships (a binary Redis value each)
+  partials = [];
+  await local.execute(scan, plan.queries, { extensions: plan.extensions, onTaskResult: (t) => partials.push(pack(t)) });
+  await measurePerTask();
 } finally {
   await local.close();
   await cluster.close();
   for (const p of procs) p.kill('SIGTERM');
 }
+/**
+ * The per-task costs of the cluster path, one at a time on this machine: the worker's store of
+ * the result bytes (SET with a TTL), the job's read (GETDEL), unpack and merge on the job's
+ * thread, and, from BullMQ's own timestamps of the last run's jobs, how long a worker spent on a
+ * job besides running it (fetch, store, finish: its thread idles meanwhile).
+ */
+async function measurePerTask(): Promise<void> {
+  const conn = await connectRedis(values.redis!);
+  const key = `logframe:cluster:${values.queue}:bench-probe`;
+  const mergers = plan.queries.map((q) => (q.select ? null : new GroupMerger(q)));
+  try {
+    for (const buf of partials) {
+      let t = performance.now();
+      await conn.set(key, Buffer.from(buf), 'PX', 60_000);
+      perTask.store_ms.push(performance.now() - t);
+      t = performance.now();
+      const b = (await conn.getdelBuffer(key))!;
+      perTask.read_ms.push(performance.now() - t);
+      t = performance.now();
+      const r = unpack<TaskResult>(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+      perTask.unpack_ms.push(performance.now() - t);
+      t = performance.now();
+      r.queries.forEach((qp, k) => { if (qp.kind === 'group') mergers[k]!.add(qp as GroupPartial); });
+      perTask.merge_ms.push(performance.now() - t);
+    }
+    const names = new Set(procs.map((p, k) => `bench-${k + 1}:${p.pid}`));
+    const queue = new Queue(values.queue!, { connection: conn });
+    const lastRun = (await queue.getJobs(['completed'], 0, 999))
+      .filter((j) => names.has(j.processedBy ?? ''))
+      .sort((a, b) => (b.processedOn ?? 0) - (a.processedOn ?? 0))
+      .slice(0, tasks);
+    for (const j of lastRun) {
+      const ms = (j.returnvalue as { ms: number }).ms;
+      perTask.worker_extra_ms.push(j.finishedOn! - j.processedOn! - ms);
+    }
+    await queue.close();
+  } finally {
+    conn.disconnect();
+  }
+}
+
 const best = (xs: number[]): number => Math.min(...xs);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? round(s[Math.floor(s.length / 2)]!) : 0;
+};
 const bytes = scan.paths.length ? statSync(file).size : 0;
 const cpuBest = (xs: Cpu[]): number => Math.min(...xs.map(cpuSum));
+const resultBytes = partials.map((b) => b.byteLength);
 const sumResult = resultBytes.reduce((s, b) => s + b, 0);
 const report = {
   date: new Date().toISOString(), file, bytes, workers, runs, tasks,
@@ -130,5 +180,7 @@ const report = {
   task_bytes_mean: Math.round(bytes / tasks),
   result_bytes_mean: Math.round(sumResult / resultBytes.length), result_bytes_max: Math.max(...resultBytes),
   overhead_ms_per_task: +(((best(times.cluster) - best(times.local)) * 1000 * workers) / tasks).toFixed(1),
+  // medians over the tasks
+  per_task_ms: Object.fromEntries(Object.entries(perTask).map(([k, xs]) => [k, median(xs)])),
 };
 process.stdout.write(JSON.stringify(report, null, 2) + '\n');

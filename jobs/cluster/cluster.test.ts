@@ -106,6 +106,10 @@ describe('cluster executor (BullMQ on Redis)', () => {
         expect(Object.keys(a).length).toBeGreaterThan(40);
         expect(reports(cluster)).toEqual(a);
       }
+      // the result bytes travel as keys of their own, and the job reads and deletes each one
+      const conn = await connectRedis(redis);
+      expect(await conn.keys(`logframe:cluster:${queue}:result:*`)).toEqual([]);
+      conn.disconnect();
       const s = await clusterStatus(redis, queue);
       expect(s.hosts.map((h) => h.host)).toEqual(['host1', 'host2', 'host3']);
       expect(s.hosts.reduce((n, h) => n + h.tasks, 0)).toBe(s.counts.completed);
