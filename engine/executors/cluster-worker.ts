@@ -95,20 +95,22 @@ export class ClusterWorker {
         const ms = performance.now() - t0;
         const p = task.partition;
         const key = resultKey(queue, String(job.id), job.attemptsStarted);
-        // the result bytes and the host's counters in one round trip, before BullMQ marks the job
-        // completed: whoever sees it completed finds the bytes
-        const stored = await stats.multi()
-          .set(key, Buffer.from(packed), 'PX', RESULT_TTL_MS)
+        // Written on the connection BullMQ then completes the job on: Redis runs one connection's
+        // commands in order, so the bytes and the counters are in place before anyone can see the
+        // job completed, and the thread does not idle for a round trip of its own. A refused write
+        // (out of memory) leaves the job completed without its bytes: the job's side finds none
+        // and runs the task again.
+        conn.set(key, Buffer.from(packed), 'PX', RESULT_TTL_MS).catch((err: Error) => {
+          void stats.hset(hostKey(queue, host), 'last_error', `on host ${host}: cannot store the result of ${p.file} bytes ${p.start}-${p.end}: ${err.message}`.slice(0, 500)).catch(() => {});
+        });
+        conn.multi()
           .hincrby(hostKey(queue, host), 'tasks', 1)
           .hincrby(hostKey(queue, host), 'bytes', p.end - p.start)
           .hincrbyfloat(hostKey(queue, host), 'busy_ms', ms)
           .hincrby(hostKey(queue, host), 'retried', retried ? 1 : 0)
           .hset(hostKey(queue, host), 'last_seen', Date.now())
           .sadd(hostsKey(queue), host)
-          .exec();
-        // a refused write (out of memory, read-only replica) fails this attempt: BullMQ retries it
-        const setErr = stored?.[0]?.[0];
-        if (setErr) throw new Error(`on host ${host}: cannot store the result in Redis: ${setErr.message}`);
+          .exec().catch(() => {});
         return { host, worker: name, ms, key, bytes: packed.byteLength };
       } catch (err) {
         await stats.multi()
