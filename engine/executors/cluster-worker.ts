@@ -18,6 +18,13 @@ export interface ClusterWorkerOptions {
   queue?: string;
   /** Tasks at once = threads of the pool (default os.availableParallelism()). */
   concurrency?: number;
+  /**
+   * Tasks taken beyond the threads (default 1): one waits here while the others run, so a thread
+   * that finishes starts its next task at once instead of idling while its result is stored, the
+   * job is completed and the next one fetched (a few round trips). The cost is at the very end of
+   * a run: a waiting task might have started sooner on a host that has gone idle.
+   */
+  prefetch?: number;
   /** A job's lock; a worker that dies loses its jobs to others after this long (default 30 s). */
   lockMs?: number;
   /** Times a job may be recovered from a dead worker before it fails (default 2). */
@@ -38,6 +45,26 @@ export function hostKey(queue: string, host: string): string {
 /** Redis key of the set of hosts that have run tasks. */
 export function hostsKey(queue: string): string {
   return `logframe:cluster:${queue}:hosts`;
+}
+
+/** The pool's free threads: a taken task waits here, not in Piscina's queue, so its busy time starts with a thread. */
+class FreeThreads {
+  private readonly waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
 }
 
 /** A task's input must be readable here: a shared filesystem is the cluster's contract. */
@@ -77,20 +104,27 @@ export class ClusterWorker {
     const lockDuration = opts.lockMs ?? 30_000;
     const stats = conn.duplicate();
     stats.on('error', () => {});
+    const threads = new FreeThreads(concurrency);
     const runJob = async (job: Job<TaskSpec>): Promise<ClusterReply> => {
       const task = job.data;
-      const t0 = performance.now();
       const retried = job.attemptsStarted > 1 || (job.stalledCounter ?? 0) > 0;
+      await threads.take();
+      const t0 = performance.now();
       try {
-        checkReadable(host, task.partition.file);
-        if (opts.drillDelayMs) await new Promise((r) => setTimeout(r, opts.drillDelayMs));
         let packed: ArrayBuffer;
         try {
-          packed = await pool.runPacked(task);
-        } catch (err) {
-          // the task itself threw (bad data or plan): it would throw again anywhere
-          if (err instanceof TaskError) throw new UnrecoverableError(`on host ${host}: ${err.message}`);
-          throw new Error(`on host ${host}: worker thread died: ${(err as Error).message}`);
+          checkReadable(host, task.partition.file);
+          if (opts.drillDelayMs) await new Promise((r) => setTimeout(r, opts.drillDelayMs));
+          try {
+            packed = await pool.runPacked(task);
+          } catch (err) {
+            // the task itself threw (bad data or plan): it would throw again anywhere
+            if (err instanceof TaskError) throw new UnrecoverableError(`on host ${host}: ${err.message}`);
+            throw new Error(`on host ${host}: worker thread died: ${(err as Error).message}`);
+          }
+        } finally {
+          // the waiting task starts now, while this one's result goes out
+          threads.give();
         }
         const ms = performance.now() - t0;
         const p = task.partition;
@@ -124,7 +158,7 @@ export class ClusterWorker {
     const worker = new Worker<TaskSpec, ClusterReply>(queue, runJob, {
       connection: conn,
       name,
-      concurrency,
+      concurrency: concurrency + Math.max(0, opts.prefetch ?? 1),
       lockDuration,
       stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)),
       maxStalledCount: opts.maxStalledCount ?? 2,
