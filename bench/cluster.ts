@@ -93,7 +93,7 @@ const times = { local: [] as number[], cluster: [] as number[] };
 const cpus = { local: [] as Cpu[], cluster: [] as Cpu[] };
 let partials: ArrayBuffer[] = [];
 let tasks = 0;
-const perTask = { store_ms: [] as number[], read_ms: [] as number[], unpack_ms: [] as number[], merge_ms: [] as number[], worker_extra_ms: [] as number[] };
+const perTask = { store_ms: [] as number[], read_ms: [] as number[], unpack_ms: [] as number[], merge_ms: [] as number[], thread_idle_ms: [] as number[] };
 try {
   for (let r = 0; r < runs; r++) {
     const l = await timed(local);
@@ -120,8 +120,7 @@ try {
 /**
  * The per-task costs of the cluster path, one at a time on this machine: the worker's store of
  * the result bytes (SET with a TTL), the job's read (GETDEL), unpack and merge on the job's
- * thread, and, from BullMQ's own timestamps of the last run's jobs, how long a worker spent on a
- * job besides running it (fetch, store, finish: its thread idles meanwhile).
+ * thread, and, from the last run's jobs, how long a worker's thread idled between two tasks.
  */
 async function measurePerTask(): Promise<void> {
   const conn = await connectRedis(values.redis!);
@@ -148,9 +147,11 @@ async function measurePerTask(): Promise<void> {
       .filter((j) => names.has(j.processedBy ?? ''))
       .sort((a, b) => (b.processedOn ?? 0) - (a.processedOn ?? 0))
       .slice(0, tasks);
-    for (const j of lastRun) {
-      const ms = (j.returnvalue as { ms: number }).ms;
-      perTask.worker_extra_ms.push(j.finishedOn! - j.processedOn! - ms);
+    // a worker's thread between two of its tasks: idle while a result goes out and the next task comes in
+    for (const name of names) {
+      const mine = lastRun.filter((j) => j.processedBy === name).map((j) => j.returnvalue as { startedAt: number; ms: number })
+        .sort((a, b) => a.startedAt - b.startedAt);
+      for (let i = 1; i < mine.length; i++) perTask.thread_idle_ms.push(mine[i]!.startedAt - (mine[i - 1]!.startedAt + mine[i - 1]!.ms));
     }
     await queue.close();
   } finally {

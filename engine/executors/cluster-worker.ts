@@ -109,6 +109,7 @@ export class ClusterWorker {
       const task = job.data;
       const retried = job.attemptsStarted > 1 || (job.stalledCounter ?? 0) > 0;
       await threads.take();
+      const startedAt = Date.now();
       const t0 = performance.now();
       try {
         let packed: ArrayBuffer;
@@ -145,7 +146,7 @@ export class ClusterWorker {
           .hset(hostKey(queue, host), 'last_seen', Date.now())
           .sadd(hostsKey(queue), host)
           .exec().catch(() => {});
-        return { host, worker: name, ms, key, bytes: packed.byteLength };
+        return { host, worker: name, startedAt, ms, key, bytes: packed.byteLength };
       } catch (err) {
         await stats.multi()
           .hincrby(hostKey(queue, host), 'failed', 1)

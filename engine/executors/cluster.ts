@@ -56,7 +56,8 @@ export interface ClusterReply {
   /** Host and worker process that ran it. */
   host: string;
   worker: string;
-  /** Time spent on the task in the worker, ms. */
+  /** When a thread started on the task (epoch ms) and how long it took, ms. */
+  startedAt: number;
   ms: number;
   /** Where the packed TaskResult waits: a binary Redis value, see resultKey. */
   key: string;

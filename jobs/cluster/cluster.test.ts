@@ -206,7 +206,7 @@ describe('cluster executor (BullMQ on Redis)', () => {
       const key = resultKey(queue, String(job.id), job.attemptsStarted);
       const packed = pack(await runTask(job.data));
       if (++runs > 1) await conn.set(key, Buffer.from(packed), 'PX', RESULT_TTL_MS);
-      return { host: 'here', worker: 'here:1', ms: 0, key, bytes: packed.byteLength };
+      return { host: 'here', worker: 'here:1', startedAt: Date.now(), ms: 0, key, bytes: packed.byteLength };
     }, { connection: workerConn });
     const cluster = await Engine.start({ executor: await ClusterExecutor.connect({ redis, queue, slots: 1 }) });
     const inline = await Engine.start({ executor: 'inline' });
