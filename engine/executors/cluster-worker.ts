@@ -1,8 +1,9 @@
 /**
  * The worker side of the cluster executor: one process per host takes tasks from the BullMQ
  * queue and runs them on its own Piscina pool (a LocalExecutor), so every core is busy while
- * the main thread keeps the jobs' locks renewed. Per-host counters for the task view live
- * in one Redis hash per host (see cluster-status.ts).
+ * the main thread keeps the jobs' locks renewed, stores results and fetches the next task (one
+ * task beyond the threads is taken ahead, so no thread waits for that). Per-host counters for
+ * the task view live in one Redis hash per host (see cluster-status.ts).
  */
 import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
