@@ -1,7 +1,10 @@
 /**
  * Runs tasks on other hosts through a BullMQ queue on Redis. A job's data is the TaskSpec
- * (partition + plan, plain JSON); its return value carries the packed partial (engine/pack.ts)
- * as base64. BullMQ does the distributed part: retries with exponential backoff, stalled-job
+ * (partition + plan, plain JSON). The packed partial (engine/pack.ts) does not travel in the
+ * job's return value, which BullMQ writes to the job hash and again into the events stream that
+ * every QueueEvents reads: the worker stores the bytes as one binary value under a key of their
+ * own (with a TTL) and returns a small reply naming it; this side reads and deletes that key in
+ * one command. BullMQ does the distributed part: retries with exponential backoff, stalled-job
  * recovery when a worker process dies (its lock expires and another worker takes the job),
  * and QueueEvents to learn when a job finished. The worker side is cluster-worker.ts.
  */
@@ -32,15 +35,34 @@ export interface ClusterOptions {
   connectTimeoutMs?: number;
 }
 
-/** What a cluster worker returns for a task. */
+/**
+ * How long a task's result bytes stay in Redis when nobody reads them (a job that was given up
+ * on, a run that stopped, a worker that finished after losing its lock): the reader deletes
+ * them at once, this bounds what is left behind.
+ */
+export const RESULT_TTL_MS = 15 * 60_000;
+
+/**
+ * Redis key of the result bytes of one execution of a job. BullMQ counts every start of a job
+ * (a retry, a recovery from a stalled worker) in `attemptsStarted`, so each execution writes its
+ * own key and a late writer can never replace the result the completed job names.
+ */
+export function resultKey(queue: string, jobId: string, attempt: number): string {
+  return `logframe:cluster:${queue}:result:${jobId}:${attempt}`;
+}
+
+/** What a cluster worker returns for a task (BullMQ stores it as the job's return value). */
 export interface ClusterReply {
   /** Host and worker process that ran it. */
   host: string;
   worker: string;
-  /** Time spent on the task in the worker, ms. */
+  /** When a thread started on the task (epoch ms) and how long it took, ms. */
+  startedAt: number;
   ms: number;
-  /** The packed TaskResult, base64. */
-  result: string;
+  /** Where the packed TaskResult waits: a binary Redis value, see resultKey. */
+  key: string;
+  /** Its size in bytes. */
+  bytes: number;
 }
 
 /** ioredis options for a URL; a password from the environment wins over none in the URL. */
@@ -73,11 +95,11 @@ export async function connectRedis(url: string, connectTimeoutMs = 3_000): Promi
   return conn;
 }
 
-/** Decode a worker's reply into the task result. */
-export function decodeReply(reply: ClusterReply): TaskResult {
-  const b = Buffer.from(reply.result, 'base64');
-  // a fresh, aligned ArrayBuffer: unpack makes typed-array views on it
-  return unpack<TaskResult>(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+/** Decode a task's packed result bytes. */
+export function decodeResult(b: Buffer): TaskResult {
+  // unpack makes typed-array views on the buffer: they need an ArrayBuffer of its own, 8-aligned
+  const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+  return unpack<TaskResult>((own ? b.buffer : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) as ArrayBuffer);
 }
 
 export class ClusterExecutor implements Executor {
@@ -90,6 +112,8 @@ export class ClusterExecutor implements Executor {
     private readonly events: QueueEvents,
     private readonly conns: Redis[],
     private readonly opts: ClusterOptions,
+    /** The connection result bytes are read on (the queue's; nothing blocks on it). */
+    private readonly results: Redis,
   ) {
     this.concurrency = Math.max(1, opts.slots ?? 2);
     this.jobOpts = {
@@ -113,7 +137,7 @@ export class ClusterExecutor implements Executor {
     queue.on('error', () => {});
     // listening before the first job is added, so no completion is missed
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    return new ClusterExecutor(queue, events, [conn, eventsConn], opts);
+    return new ClusterExecutor(queue, events, [conn, eventsConn], opts, conn);
   }
 
   /** Workers of this process: none (they run elsewhere; see clusterStatus for those). */
@@ -139,7 +163,11 @@ export class ClusterExecutor implements Executor {
       // BullMQ already retried it (attempts, stalled recovery): failing it again here would only repeat that
       throw new TaskError(msg);
     }
-    return decodeReply(reply);
+    // read and delete in one command: nothing is left behind, and a second read cannot happen
+    const bytes = await this.results.getdelBuffer(reply.key);
+    // gone (expired, evicted): a worker problem as far as the scheduler is concerned, so it runs the task again
+    if (bytes === null) throw new Error(`task ${job.id} on queue ${this.queue.name}: its result (${reply.key}, ${reply.bytes} bytes from ${reply.worker}) is no longer in Redis`);
+    return decodeResult(bytes);
   }
 
   /** Close the queue's connections (the workers go on serving other runs). */

@@ -10,14 +10,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/index.js';
 import { runJob } from '../run.js';
 import { trickyText } from '../../engine/testing/tricky.js';
 import { testRedis } from '../../engine/testing/services.js';
 import { Engine, count } from '../../engine/index.js';
-import { ClusterExecutor, connectRedis } from '../../engine/executors/cluster.js';
+import { ClusterExecutor, RESULT_TTL_MS, connectRedis, resultKey, type ClusterReply } from '../../engine/executors/cluster.js';
+import { runTask } from '../../engine/task.js';
+import { pack } from '../../engine/pack.js';
+import type { TaskSpec } from '../../engine/plan.js';
 import { clusterStatus } from '../../engine/executors/cluster-status.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -106,6 +109,10 @@ describe('cluster executor (BullMQ on Redis)', () => {
         expect(Object.keys(a).length).toBeGreaterThan(40);
         expect(reports(cluster)).toEqual(a);
       }
+      // the result bytes travel as keys of their own, and the job reads and deletes each one
+      const conn = await connectRedis(redis);
+      expect(await conn.keys(`logframe:cluster:${queue}:result:*`)).toEqual([]);
+      conn.disconnect();
       const s = await clusterStatus(redis, queue);
       expect(s.hosts.map((h) => h.host)).toEqual(['host1', 'host2', 'host3']);
       expect(s.hosts.reduce((n, h) => n + h.tasks, 0)).toBe(s.counts.completed);
@@ -183,6 +190,42 @@ describe('cluster executor (BullMQ on Redis)', () => {
     } finally {
       await engine.close();
       await stopAll([w]);
+    }
+  }, 60_000);
+
+  it('a completed task whose result bytes are gone from Redis is run again, and the result is the one stored', async () => {
+    const queue = 'lf-test-lost';
+    await clearQueue(queue);
+    const input = path.join(dir, 'lost.log');
+    writeFileSync(input, trickyText({ lines: 400, seed: 9 }));
+    const conn = await connectRedis(redis);
+    const workerConn = conn.duplicate();
+    let runs = 0;
+    // a worker of this process that stores the bytes of every run but the first (as an evicted key would look)
+    const worker = new Worker<TaskSpec, ClusterReply>(queue, async (job) => {
+      const key = resultKey(queue, String(job.id), job.attemptsStarted);
+      const packed = pack(await runTask(job.data));
+      if (++runs > 1) await conn.set(key, Buffer.from(packed), 'PX', RESULT_TTL_MS);
+      return { host: 'here', worker: 'here:1', startedAt: Date.now(), ms: 0, key, bytes: packed.byteLength };
+    }, { connection: workerConn });
+    const cluster = await Engine.start({ executor: await ClusterExecutor.connect({ redis, queue, slots: 1 }) });
+    const inline = await Engine.start({ executor: 'inline' });
+    try {
+      const logs = cluster.scan(input, { format: 'text' });
+      const partitions = [{ index: 0, file: input, start: 0, end: statSync(input).size, gzip: false, part: 0 }];
+      const got = await cluster.execute(logs.scan, [logs.groupBy('level').agg(count()).toQuery()], { partitions });
+      const want = await inline.execute(logs.scan, [logs.groupBy('level').agg(count()).toQuery()], { partitions });
+      expect(runs).toBe(2);
+      expect(got.stats.retries).toBe(1);
+      expect(got.tables[0]!.toRows()).toEqual(want.tables[0]!.toRows());
+      expect(got.tables[0]!.toRows().length).toBeGreaterThan(1);
+      expect(await conn.keys(`logframe:cluster:${queue}:result:*`)).toEqual([]);
+    } finally {
+      await cluster.close();
+      await inline.close();
+      await worker.close();
+      workerConn.disconnect();
+      conn.disconnect();
     }
   }, 60_000);
 });

@@ -10,7 +10,7 @@ import { RedisUnreachableError, redactUrl } from '../../engine/errors.js';
 import { ClusterWorker } from '../../engine/executors/cluster-worker.js';
 import { printStatus } from './status-cli.js';
 
-const HELP = `usage: npm run worker -- --redis URL [--concurrency N] [--queue NAME] [--lock-ms MS]
+const HELP = `usage: npm run worker -- --redis URL [--concurrency N] [--prefetch N] [--queue NAME] [--lock-ms MS]
        npm run worker -- --status --redis URL [--json]
 
 Runs this host's share of cluster jobs (engine.executor: cluster). Every worker must see the
@@ -18,6 +18,7 @@ job's input files at the same paths (a shared filesystem).
 
   --redis URL        the cluster's Redis (or LOGFRAME_REDIS_URL; password: LOGFRAME_REDIS_PASSWORD)
   --concurrency N    tasks at once, one worker thread each (default: the cores of this host)
+  --prefetch N       tasks taken beyond that, waiting for a thread (default 1; 0 takes a task only when a thread is free)
   --queue NAME       queue name (default logframe-tasks)
   --lock-ms MS       job lock: a dead worker's tasks go to others after about this long (default 30000)
   --host NAME        the name this host reports in the task view (default: its hostname)
@@ -25,27 +26,29 @@ job's input files at the same paths (a shared filesystem).
   --status           print tasks by state, by host, throughput, retries and failures, then exit
   --json             with --status: as JSON`;
 
-function positive(name: string, v: string | undefined): number | undefined {
+function positive(name: string, v: string | undefined, min = 1): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${v}'`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be ${min === 0 ? 'a whole number' : 'a positive integer'}, got '${v}'`);
   return n;
 }
 
 async function main(argv: string[]): Promise<number> {
   let v;
   let concurrency: number | undefined;
+  let prefetch: number | undefined;
   let lockMs: number | undefined;
   let drillDelayMs: number | undefined;
   try {
     v = parseArgs({
       args: argv,
       options: {
-        redis: { type: 'string' }, concurrency: { type: 'string' }, queue: { type: 'string' }, 'lock-ms': { type: 'string' },
+        redis: { type: 'string' }, concurrency: { type: 'string' }, prefetch: { type: 'string' }, queue: { type: 'string' }, 'lock-ms': { type: 'string' },
         host: { type: 'string' }, 'drill-delay-ms': { type: 'string' }, status: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     }).values;
     concurrency = positive('concurrency', v.concurrency);
+    prefetch = positive('prefetch', v.prefetch, 0);
     lockMs = positive('lock-ms', v['lock-ms']);
     drillDelayMs = positive('drill-delay-ms', v['drill-delay-ms']);
   } catch (err) {
@@ -64,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   if (v.status) return printStatus(redis, { json: v.json, queue: v.queue });
   let worker: ClusterWorker;
   try {
-    worker = await ClusterWorker.start({ redis, concurrency, queue: v.queue, lockMs, host: v.host, drillDelayMs });
+    worker = await ClusterWorker.start({ redis, concurrency, prefetch, queue: v.queue, lockMs, host: v.host, drillDelayMs });
   } catch (err) {
     process.stderr.write(`logframe worker: ${err instanceof RedisUnreachableError ? err.message : (err as Error).stack}\n`);
     return 1;
