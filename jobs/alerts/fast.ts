@@ -3,10 +3,16 @@
  * (alerts.fast_window) of data, per scope, in 100 ms steps, so an outage pages within a second of
  * its first lines instead of when its errors outweigh a whole minute of healthy lines.
  *
+ * The onset of an outage shows first in the newest buckets, so the test runs on the trailing 30%,
+ * 50% and all of the window (300 ms, 500 ms and 1 s by default): a steep rise is seen a few
+ * hundred milliseconds before it outweighs a whole second of healthy lines (measured: bench/
+ * follow-latency.ts, rule delay about 650 ms with the 1 s window alone).
+ *
  * A short window is noisy, so it only speaks with evidence: at least FAST_MIN_VOLUME lines, and
  * an error rate above the limit by more than chance explains (one-sided binomial test against
- * the limit, normal approximation, z >= FAST_Z, i.e. p < 0.001). A low-traffic service never
- * reaches the volume and keeps the minute rules alone.
+ * the limit, normal approximation, z >= FAST_Z). Three tests on the same data, so each is held to
+ * p < 0.001 / 3 (Bonferroni): together they still page on chance less than once in a thousand
+ * looks. A low-traffic service never reaches the volume and keeps the minute rules alone.
  */
 import type { AlertsConfig } from '../config/types.js';
 import { formatDuration, formatPercent } from './format.js';
@@ -15,19 +21,33 @@ import { isoTime, type Alert, type Severity } from './types.js';
 
 /** Lines the fast window needs in a scope before its error rate can alert. */
 export const FAST_MIN_VOLUME = 100;
-/** How far above the limit the window's rate must be, in standard errors (one-sided p < 0.001). */
-export const FAST_Z = 3.09;
+/** How far above the limit a window's rate must be, in standard errors (one-sided p < 0.001 / 3). */
+export const FAST_Z = 3.4;
+/** The trailing parts of the window tested, as shares of its span (see the module note). */
+const FAST_SCALES = [0.3, 0.5, 1];
 
+/** The lengths (ms) of the trailing windows tested for a fast window of `span` in `bucket` steps, shortest first. */
+export function fastSpans(span: number, bucket: number): number[] {
+  const n = Math.max(1, Math.round(span / bucket));
+  return [...new Set(FAST_SCALES.map((f) => Math.max(1, Math.round(n * f)) * bucket))].sort((a, b) => a - b);
+}
 
-/** What the fast window holds now: the span it covers and its counts per scope. */
-export interface FastWindow {
+/** Counts over one trailing window: all scopes together and per service. */
+export interface ScopeCounts {
+  /** Length of the window, ms (whole buckets up to the end of the newest). */
+  span: number;
+  all: Counts;
+  services: Map<string, Counts>;
+}
+
+/** What the fast window holds now: its counts per scope over the whole span and over each trailing window tested. */
+export interface FastWindow extends ScopeCounts {
   /** Start (ms) of the newest bucket with data: the alert's time. */
   newest: number;
   /** Width of a bucket (ms): the window ends at newest + bucket. */
   bucket: number;
-  span: number;
-  all: Counts;
-  services: Map<string, Counts>;
+  /** The trailing windows tested (fastSpans), shortest first; the last is the whole span. */
+  windows: ScopeCounts[];
 }
 
 /**
@@ -69,51 +89,72 @@ export class RecentBuckets {
     return start <= this.newest - this.span;
   }
 
-  /** The counts over the window ending with the newest bucket (null before any data). */
+  /** The counts over the window ending with the newest bucket, and over its trailing parts (null before any data). */
   window(): FastWindow | null {
     if (this.buckets.size === 0) return null;
-    const all = zero();
-    const services = new Map<string, Counts>();
-    for (const m of this.buckets.values()) {
-      for (const [service, c] of m) {
-        all.total += c.total;
-        all.errors += c.errors;
-        all.critical += c.critical;
-        if (service === null) continue; // counted in 'all': nobody to name in a per-service alert
-        let s = services.get(service);
-        if (!s) services.set(service, (s = zero()));
-        s.total += c.total;
-        s.errors += c.errors;
-        s.critical += c.critical;
+    const windows: ScopeCounts[] = fastSpans(this.span, this.bucket).map((span) => ({ span, all: zero(), services: new Map() }));
+    for (const [start, m] of this.buckets) {
+      for (const w of windows) {
+        if (start <= this.newest - w.span) continue; // older than this trailing window
+        for (const [service, c] of m) {
+          add(w.all, c);
+          if (service === null) continue; // counted in 'all': nobody to name in a per-service alert
+          let s = w.services.get(service);
+          if (!s) w.services.set(service, (s = zero()));
+          add(s, c);
+        }
       }
     }
-    return { newest: this.newest, bucket: this.bucket, span: this.span, all, services };
+    const whole = windows[windows.length - 1]!;
+    return { newest: this.newest, bucket: this.bucket, span: this.span, all: whole.all, services: whole.services, windows };
   }
+}
+
+function add(into: Counts, c: Counts): void {
+  into.total += c.total;
+  into.errors += c.errors;
+  into.critical += c.critical;
+}
+
+/** How many standard errors `errors` of `total` lies above `limit` (-Infinity without the volume to say). */
+function excess(errors: number, total: number, limit: number): number {
+  if (total < FAST_MIN_VOLUME || errors < MIN_RATE_ERRORS) return Number.NEGATIVE_INFINITY;
+  const rate = errors / total;
+  if (rate <= limit) return Number.NEGATIVE_INFINITY;
+  if (limit <= 0) return Number.POSITIVE_INFINITY;
+  return (rate - limit) / Math.sqrt((limit * (1 - limit)) / total);
 }
 
 /** Whether `errors` of `total` is an error rate above `limit` beyond chance (see the module note). */
 export function clearlyAbove(errors: number, total: number, limit: number): boolean {
-  if (total < FAST_MIN_VOLUME || errors < MIN_RATE_ERRORS) return false;
-  const rate = errors / total;
-  if (rate <= limit) return false;
-  if (limit <= 0) return true;
-  return (rate - limit) / Math.sqrt((limit * (1 - limit)) / total) >= FAST_Z;
+  return excess(errors, total, limit) >= FAST_Z;
 }
 
-/** error_rate candidates of the fast window, for 'all' and each service (sorted by name). */
+/**
+ * error_rate candidates of the fast window, for 'all' and each service (sorted by name): a scope
+ * alerts when one of its trailing windows is clearly above the limit, and the alert quotes the
+ * window where that is clearest.
+ */
 export function fastRateAlerts(w: FastWindow | null, rules: AlertsConfig['rules']): Alert[] {
   if (w === null) return [];
   const out: Alert[] = [];
-  const scopes: [string, Counts][] = [['all', w.all], ...[...w.services].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))];
-  const span = formatDuration(w.span);
-  for (const [scope, c] of scopes) {
-    if (!clearlyAbove(c.errors, c.total, rules.error_rate)) continue;
+  const names = [...w.services.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const scope of ['all', ...names]) {
+    let best: { win: ScopeCounts; c: Counts; z: number } | null = null;
+    for (const win of w.windows) {
+      const c = scope === 'all' ? win.all : win.services.get(scope);
+      if (!c) continue;
+      const z = excess(c.errors, c.total, rules.error_rate);
+      if (z >= FAST_Z && (best === null || z > best.z)) best = { win, c, z };
+    }
+    if (best === null) continue;
+    const { win, c } = best;
     const rate = c.errors / c.total;
     const severity: Severity = rules.error_rate > 0 && rate >= 3 * rules.error_rate ? 'CRITICAL' : 'HIGH';
     const where = scope === 'all' ? 'across all services' : `in service ${scope}`;
     let lead = '';
     if (scope === 'all') {
-      const worst = [...w.services].filter(([, s]) => s.errors > 0).sort((a, b) => b[1].errors - a[1].errors || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
+      const worst = [...win.services].filter(([, s]) => s.errors > 0).sort((a, b) => b[1].errors - a[1].errors || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
       if (worst.length) lead = ` Most errors: ${worst.map(([s, x]) => `${s} (${x.errors})`).join(', ')}.`;
     }
     const action = scope === 'all'
@@ -121,7 +162,7 @@ export function fastRateAlerts(w: FastWindow | null, rules: AlertsConfig['rules'
       : `${scope} is failing right now: read its newest errors (dashboard, csv/errors_by_type.csv), check its dependencies and any deploy just before; roll back or fail over if it goes on.`;
     out.push({
       time: w.newest, end: w.newest + w.bucket, rule: 'error_rate', scope, severity, status: 'firing', value: rate, threshold: rules.error_rate,
-      message: `Error rate ${formatPercent(rate)} (${c.errors} errors in ${c.total} lines) ${where} in the ${span} to ${isoTime(w.newest + w.bucket)}, above the ${formatPercent(rules.error_rate)} limit.${lead} ${action}`,
+      message: `Error rate ${formatPercent(rate)} (${c.errors} errors in ${c.total} lines) ${where} in the ${formatDuration(win.span)} to ${isoTime(w.newest + w.bucket)}, above the ${formatPercent(rules.error_rate)} limit.${lead} ${action}`,
       action,
     });
   }
