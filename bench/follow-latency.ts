@@ -152,7 +152,9 @@ function writtenAt(offset: number): number {
  */
 function crossingLine(service: string, a: AlertSeen): number | null {
   const win = a.fast ? a.time - FAST_WINDOW + FAST_BUCKET : a.time;
-  const until = a.seenAt;
+  // the deciding line is in the alert's window: read no further (an alert seen late, behind a
+  // backlog, must not make this read the rest of the file)
+  const until = Math.min(a.seenAt, (a.fast ? a.time + FAST_BUCKET : a.time + MINUTE) + 5_000);
   const first = writes.findIndex((w) => w.at >= win - (a.fast ? FAST_WINDOW : 0));
   const last = writes.findIndex((w) => w.at > until);
   if (first < 0) return null;
