@@ -12,7 +12,7 @@
  * printed beside wall seconds: on a machine shared with other work they are the steadier ratio.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,9 +31,20 @@ interface ChildResult {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
+/**
+ * The node options `npm run job` runs the job with (package.json's scripts.job, the options before
+ * the script): the job's measurements run under the same ones, so the bench measures what users run.
+ */
+function jobNodeOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts.job!.split(/\s+/);
+  return words.slice(1, words.findIndex((w) => w.endsWith('.js'))).filter((w) => w.startsWith('--'));
+}
+
 function child(engine: string, format: string, file: string, threads: number): ChildResult {
   const script = path.join(root, 'dist/bench/child.js');
-  const out = execFileSync(process.execPath, [script, engine, format, file, String(threads)], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const node = engine.startsWith('logframe-job') ? jobNodeOptions() : [];
+  const out = execFileSync(process.execPath, [...node, script, engine, format, file, String(threads)], { encoding: 'utf8', maxBuffer: 256 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
 }
 
