@@ -235,7 +235,7 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
   // line pass reads ~5% of the bytes and needs far less.
   const linePass = config.detection.enabled && config.detection.lines.enabled;
   const engine = await startEngine(config);
-  let next: Promise<Engine> | null = null;
+  const next: { engine: Promise<Engine> | null } = { engine: null };
   let stats: ScanStats;
   let results: JobResults;
   let parts: Partition[];
@@ -244,20 +244,20 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
       ...opts,
       onScanned: async () => {
         await engine.close();
-        if (linePass) next = startEngine(config);
+        if (linePass) next.engine = startEngine(config);
       },
     }));
   } catch (err) {
-    await (next as Promise<Engine> | null)?.then((e) => e.close(), () => undefined);
+    await next.engine?.then((e) => e.close(), () => undefined);
     throw err;
   } finally {
     await engine.close();
   }
   collectGarbage(); // the merge's garbage, before the line pass's workers grow (engine/memory.ts)
   let lines: AnomalyReport | null = null;
-  if (next !== null) {
+  if (next.engine !== null) {
     const gzip = new Map(parts.filter((p) => p.gzip).map((p) => [p.file, p.end]));
-    const lineEngine = await (next as Promise<Engine>);
+    const lineEngine = await next.engine;
     try {
       lines = await anomalousLines(lineEngine, config, results, { gzip, signal: opts.signal });
     } finally {
