@@ -195,7 +195,7 @@ let generation = 0;
  * small slices after the browser has painted, so the first screen shows up without waiting for
  * charts below the fold. Resolves when every panel is drawn (or a newer render took over).
  */
-function render(/** @type {{ visibleOnly?: boolean }} */ opts = {}) {
+function render(/** @type {{ visibleOnly?: boolean, animate?: boolean }} */ opts = {}) {
   const model = state.model;
   if (!model) return Promise.resolve();
   const gen = ++generation;
@@ -209,7 +209,7 @@ function render(/** @type {{ visibleOnly?: boolean }} */ opts = {}) {
   renderAnomalyTools(model, view);
   /** @type {{ node: Element | null, run: () => void }[]} */
   const tasks = [
-    ...PANELS.map((p) => ({ node: document.querySelector(`[data-panel="${p.id}"]`), run: () => renderPanel(p.id, model, view) })),
+    ...PANELS.map((p) => ({ node: document.querySelector(`[data-panel="${p.id}"]`), run: () => renderPanel(p.id, model, view, opts.animate ?? true) })),
     { node: document.getElementById('service-health'), run: () => renderServiceHealth(view) },
     { node: document.getElementById('alerts'), run: () => renderAlerts(view, model) },
     { node: document.getElementById('incidents'), run: () => renderIncidents(view, model) },
@@ -368,8 +368,8 @@ function floorTo(x, step) { return Number((Math.floor(x / step) * step).toFixed(
 /** @param {number} x @param {number} step */
 function ceilTo(x, step) { return Number((Math.ceil(x / step) * step).toFixed(10)); }
 
-/** @param {string} id @param {Model} model @param {View} view */
-function renderPanel(id, model, view) {
+/** @param {string} id @param {Model} model @param {View} view @param {boolean} [animate] false: drawn whole at once */
+function renderPanel(id, model, view, animate = true) {
   const def = PANELS.find((p) => p.id === id);
   const section = document.querySelector(`[data-panel="${id}"]`);
   if (!def || !section) return;
@@ -395,15 +395,20 @@ function renderPanel(id, model, view) {
     axisPointer: { type: id === 'anomalies' || id === 'errors_over_time' || id === 'levels_over_time' ? 'line' : 'shadow', lineStyle: { color: '#94a3b8' } },
     formatter: tooltipFormatter((v) => fmtTime(Number(v))),
   };
-  chart.setOption({ ...option, tooltip }, { notMerge: true });
+  chart.setOption({ ...option, tooltip, ...(animate ? {} : { animation: false }) }, { notMerge: true });
   if (id === 'health_gauge') setText('health-meta', view.health.status ?? '');
   if (id === 'rt_distribution') setText('rt-meta', view.latency.p95 !== null ? `P95 ${fmtMs(view.latency.p95)}` : '');
 }
 
+// An observed node is reported once right after observe() at the size the chart was drawn at:
+// resizing then would lay out and draw the chart again before the first paint (~140 ms for the
+// four charts in view in a trace of a load), so only a changed size resizes.
 const resizeObserver = new ResizeObserver((entries) => {
   for (const e of entries) {
     const chart = window.echarts.getInstanceByDom(/** @type {HTMLElement} */ (e.target));
-    if (chart && !chart.isDisposed()) chart.resize();
+    if (!chart || chart.isDisposed()) continue;
+    const node = /** @type {HTMLElement} */ (e.target);
+    if (node.clientWidth !== chart.getWidth() || node.clientHeight !== chart.getHeight()) chart.resize();
   }
 });
 
@@ -687,7 +692,8 @@ async function main() {
   if (first) {
     applyFetched(first);
     const deferred = lazyPaths.size > 0;
-    let all = render({ visibleOnly: deferred });
+    // Unanimated: the first paint shows the charts whole, and echarts has no animation frames to run.
+    let all = render({ visibleOnly: deferred, animate: false });
     // First render: KPIs and the panels in view, painted (ms since navigation start).
     await painted();
     state.firstRenderMs = performance.now();
@@ -696,7 +702,8 @@ async function main() {
       // then the cubes: decoded, the model rebuilt from every table, the whole page drawn
       const lazy = await first.later.catch(() => []);
       applyFetched({ ...first, fetched: lazy }, 'logframe:modeled-full');
-      all = render();
+      // the same output for the panels in view (LAZY_TABLES), so no second animation of them
+      all = render({ animate: false });
     }
     await all;
     await painted();
