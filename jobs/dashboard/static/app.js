@@ -53,13 +53,26 @@ async function getJson(url) {
 }
 
 /**
- * The DOM and the vendor scripts are ready. They are deferred, so they run after parsing and
- * before DOMContentLoaded; this async module may run earlier, while readyState is already
- * "interactive", so the test is for the globals themselves.
+ * The DOM and echarts are ready. echarts is deferred, so it runs after parsing and before
+ * DOMContentLoaded; this async module may run earlier, while readyState is already
+ * "interactive", so the test is for the global itself.
  */
-const domReady = window.Arrow && window.echarts
+const domReady = window.echarts
   ? Promise.resolve(undefined)
   : new Promise((done) => document.addEventListener('DOMContentLoaded', () => done(undefined), { once: true }));
+
+/**
+ * apache-arrow is in. It is loaded async, not deferred: it runs as soon as it arrives, so the
+ * reports are decoded and modeled while echarts (deferred, 0.65 MB) is still being parsed off
+ * the main thread, instead of after it ran. A failed load settles it too (the decode then fails
+ * per file and the page says so).
+ */
+const arrowReady = window.Arrow ? Promise.resolve(undefined) : new Promise((done) => {
+  const tag = document.querySelector('script[src="/vendor/arrow.min.js"]');
+  if (!tag) return done(undefined);
+  tag.addEventListener('load', () => done(undefined), { once: true });
+  tag.addEventListener('error', () => done(undefined), { once: true });
+});
 
 /**
  * @typedef {{ path: string, file: ReportFile, body: ArrayBuffer | string | unknown }} Fetched
@@ -138,7 +151,7 @@ function applyFetched({ manifest, present, fetched }, mark = 'logframe:modeled')
 /** Fetch (started at once, while the vendor scripts still load), then decode and model once they are ready. */
 async function load() {
   const r = await fetchReports();
-  await domReady;
+  await arrowReady;
   applyFetched(r);
 }
 
@@ -679,18 +692,22 @@ async function main() {
   // output, see LAZY_TABLES): they download alongside but are decoded after the first render.
   const lazyPaths = isDefaultFilter(state.filter) ? new Set(LAZY_TABLES.map((n) => `arrow/${n}.arrow`)) : new Set();
   const loading = fetchReports(lazyPaths); // network first: it overlaps the vendor scripts' parse and run
-  loading.catch(() => undefined); // reported below, once the page can show it
+  let first;
+  /** @type {unknown} */
+  let failed = null;
+  try {
+    first = await loading;
+    // decode and model (no DOM, no echarts needed) before waiting for echarts
+    await arrowReady;
+    applyFetched(first);
+  } catch (err) {
+    failed = err;
+  }
   await domReady;
   bindControls();
   setLive('', 'Connecting…');
-  let first;
-  try {
-    first = await loading;
-  } catch (err) {
-    showBanner(`Cannot load the reports: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (first) {
-    applyFetched(first);
+  if (failed !== null) showBanner(`Cannot load the reports: ${failed instanceof Error ? failed.message : String(failed)}`);
+  if (first && state.model) {
     const deferred = lazyPaths.size > 0;
     // Unanimated: the first paint shows the charts whole, and echarts has no animation frames to run.
     let all = render({ visibleOnly: deferred, animate: false });
