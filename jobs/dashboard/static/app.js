@@ -53,13 +53,26 @@ async function getJson(url) {
 }
 
 /**
- * The DOM and the vendor scripts are ready. They are deferred, so they run after parsing and
- * before DOMContentLoaded; this async module may run earlier, while readyState is already
- * "interactive", so the test is for the globals themselves.
+ * The DOM and echarts are ready. echarts is deferred, so it runs after parsing and before
+ * DOMContentLoaded; this async module may run earlier, while readyState is already
+ * "interactive", so the test is for the global itself.
  */
-const domReady = window.Arrow && window.echarts
+const domReady = window.echarts
   ? Promise.resolve(undefined)
   : new Promise((done) => document.addEventListener('DOMContentLoaded', () => done(undefined), { once: true }));
+
+/**
+ * apache-arrow is in. It is loaded async, not deferred: it runs as soon as it arrives, so the
+ * reports are decoded and modeled while echarts (deferred, 0.65 MB) is still being parsed off
+ * the main thread, instead of after it ran. A failed load settles it too (the decode then fails
+ * per file and the page says so).
+ */
+const arrowReady = window.Arrow ? Promise.resolve(undefined) : new Promise((done) => {
+  const tag = document.querySelector('script[src="/vendor/arrow.min.js"]');
+  if (!tag) return done(undefined);
+  tag.addEventListener('load', () => done(undefined), { once: true });
+  tag.addEventListener('error', () => done(undefined), { once: true });
+});
 
 /**
  * @typedef {{ path: string, file: ReportFile, body: ArrayBuffer | string | unknown }} Fetched
@@ -138,7 +151,7 @@ function applyFetched({ manifest, present, fetched }, mark = 'logframe:modeled')
 /** Fetch (started at once, while the vendor scripts still load), then decode and model once they are ready. */
 async function load() {
   const r = await fetchReports();
-  await domReady;
+  await arrowReady;
   applyFetched(r);
 }
 
@@ -195,7 +208,7 @@ let generation = 0;
  * small slices after the browser has painted, so the first screen shows up without waiting for
  * charts below the fold. Resolves when every panel is drawn (or a newer render took over).
  */
-function render(/** @type {{ visibleOnly?: boolean }} */ opts = {}) {
+function render(/** @type {{ visibleOnly?: boolean, animate?: boolean }} */ opts = {}) {
   const model = state.model;
   if (!model) return Promise.resolve();
   const gen = ++generation;
@@ -209,7 +222,7 @@ function render(/** @type {{ visibleOnly?: boolean }} */ opts = {}) {
   renderAnomalyTools(model, view);
   /** @type {{ node: Element | null, run: () => void }[]} */
   const tasks = [
-    ...PANELS.map((p) => ({ node: document.querySelector(`[data-panel="${p.id}"]`), run: () => renderPanel(p.id, model, view) })),
+    ...PANELS.map((p) => ({ node: document.querySelector(`[data-panel="${p.id}"]`), run: () => renderPanel(p.id, model, view, opts.animate ?? true) })),
     { node: document.getElementById('service-health'), run: () => renderServiceHealth(view) },
     { node: document.getElementById('alerts'), run: () => renderAlerts(view, model) },
     { node: document.getElementById('incidents'), run: () => renderIncidents(view, model) },
@@ -368,8 +381,8 @@ function floorTo(x, step) { return Number((Math.floor(x / step) * step).toFixed(
 /** @param {number} x @param {number} step */
 function ceilTo(x, step) { return Number((Math.ceil(x / step) * step).toFixed(10)); }
 
-/** @param {string} id @param {Model} model @param {View} view */
-function renderPanel(id, model, view) {
+/** @param {string} id @param {Model} model @param {View} view @param {boolean} [animate] false: drawn whole at once */
+function renderPanel(id, model, view, animate = true) {
   const def = PANELS.find((p) => p.id === id);
   const section = document.querySelector(`[data-panel="${id}"]`);
   if (!def || !section) return;
@@ -395,15 +408,20 @@ function renderPanel(id, model, view) {
     axisPointer: { type: id === 'anomalies' || id === 'errors_over_time' || id === 'levels_over_time' ? 'line' : 'shadow', lineStyle: { color: '#94a3b8' } },
     formatter: tooltipFormatter((v) => fmtTime(Number(v))),
   };
-  chart.setOption({ ...option, tooltip }, { notMerge: true });
+  chart.setOption({ ...option, tooltip, ...(animate ? {} : { animation: false }) }, { notMerge: true });
   if (id === 'health_gauge') setText('health-meta', view.health.status ?? '');
   if (id === 'rt_distribution') setText('rt-meta', view.latency.p95 !== null ? `P95 ${fmtMs(view.latency.p95)}` : '');
 }
 
+// An observed node is reported once right after observe() at the size the chart was drawn at:
+// resizing then would lay out and draw the chart again before the first paint (~140 ms for the
+// four charts in view in a trace of a load), so only a changed size resizes.
 const resizeObserver = new ResizeObserver((entries) => {
   for (const e of entries) {
     const chart = window.echarts.getInstanceByDom(/** @type {HTMLElement} */ (e.target));
-    if (chart && !chart.isDisposed()) chart.resize();
+    if (!chart || chart.isDisposed()) continue;
+    const node = /** @type {HTMLElement} */ (e.target);
+    if (node.clientWidth !== chart.getWidth() || node.clientHeight !== chart.getHeight()) chart.resize();
   }
 });
 
@@ -674,20 +692,25 @@ async function main() {
   // output, see LAZY_TABLES): they download alongside but are decoded after the first render.
   const lazyPaths = isDefaultFilter(state.filter) ? new Set(LAZY_TABLES.map((n) => `arrow/${n}.arrow`)) : new Set();
   const loading = fetchReports(lazyPaths); // network first: it overlaps the vendor scripts' parse and run
-  loading.catch(() => undefined); // reported below, once the page can show it
+  let first;
+  /** @type {unknown} */
+  let failed = null;
+  try {
+    first = await loading;
+    // decode and model (no DOM, no echarts needed) before waiting for echarts
+    await arrowReady;
+    applyFetched(first);
+  } catch (err) {
+    failed = err;
+  }
   await domReady;
   bindControls();
   setLive('', 'Connecting…');
-  let first;
-  try {
-    first = await loading;
-  } catch (err) {
-    showBanner(`Cannot load the reports: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (first) {
-    applyFetched(first);
+  if (failed !== null) showBanner(`Cannot load the reports: ${failed instanceof Error ? failed.message : String(failed)}`);
+  if (first && state.model) {
     const deferred = lazyPaths.size > 0;
-    let all = render({ visibleOnly: deferred });
+    // Unanimated: the first paint shows the charts whole, and echarts has no animation frames to run.
+    let all = render({ visibleOnly: deferred, animate: false });
     // First render: KPIs and the panels in view, painted (ms since navigation start).
     await painted();
     state.firstRenderMs = performance.now();
@@ -696,7 +719,8 @@ async function main() {
       // then the cubes: decoded, the model rebuilt from every table, the whole page drawn
       const lazy = await first.later.catch(() => []);
       applyFetched({ ...first, fetched: lazy }, 'logframe:modeled-full');
-      all = render();
+      // the same output for the panels in view (LAZY_TABLES), so no second animation of them
+      all = render({ animate: false });
     }
     await all;
     await painted();

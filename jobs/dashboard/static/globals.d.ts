@@ -3,6 +3,8 @@ interface EChartsInstance {
   setOption(option: Record<string, unknown>, opts?: { notMerge?: boolean; lazyUpdate?: boolean }): void;
   getOption(): Record<string, unknown>;
   resize(): void;
+  getWidth(): number;
+  getHeight(): number;
   dispose(): void;
   isDisposed(): boolean;
 }
