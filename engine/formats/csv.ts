@@ -117,7 +117,7 @@ class CsvParser implements LineParser {
       if (f === Field.Message && !this.messageNeeded) {
         haveMsg = true;
       } else if (f !== Field.Skip) {
-        const text = escaped ? buf.toString('utf8', fs, fe).replace(/""/g, '"') : null;
+        const text = escaped && f !== Field.Message ? buf.toString('utf8', fs, fe).replace(/""/g, '"') : null;
         switch (f) {
           case Field.Timestamp: {
             let v = NaN;
@@ -133,7 +133,10 @@ class CsvParser implements LineParser {
             haveLevel = fe > fs;
             break;
           case Field.Message:
-            if (text === null) { b.msgStart[row] = fs; b.msgEnd[row] = fe; } else b.setMessageText(row, text);
+            // an escaped message stays bytes too; message(i) undoes the doubled quotes when read
+            b.msgStart[row] = fs;
+            b.msgEnd[row] = fe;
+            if (escaped) b.msgQuoted[row] = 1;
             haveMsg = true;
             break;
           case Field.Service: if (fe > fs) b.service[row] = text === null ? b.dicts.service.intern(buf, fs, fe) : b.dicts.service.internString(text); break;
