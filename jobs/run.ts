@@ -14,6 +14,7 @@ import type { Config } from './config/types.js';
 import { toFormatOptions } from './config/format-options.js';
 import { buildPlan, type JobPlan } from './analytics/plan.js';
 import { collectGarbage } from '../engine/memory.js';
+import { anomalyReportOn } from './detect/lines/rules-config.js';
 import { collectResults, type JobResults } from './analytics/results.js';
 import { rate, severityTable, standardTables, type ErrorType } from './analytics/tables.js';
 import { customTables } from './analytics/custom.js';
@@ -233,7 +234,7 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
   // line pass gets a fresh pool, started then so that its threads load while the results are
   // read. The scan leaves each worker's heap at about 75 MB on the 5M-line benchmark file; the
   // line pass reads ~5% of the bytes and needs far less.
-  const linePass = config.detection.enabled && config.detection.lines.enabled;
+  const linePass = anomalyReportOn(config);
   const engine = await startEngine(config);
   const next: { engine: Promise<Engine> | null } = { engine: null };
   let stats: ScanStats;

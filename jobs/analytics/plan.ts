@@ -8,7 +8,7 @@ import type { QuerySpec } from '../../engine/plan.js';
 import type { Config, CustomAggregation, GroupKey } from '../config/types.js';
 import type { Metric } from '../config/metric.js';
 import { conditionToExpr } from './condition.js';
-import { ruleSpecOf } from '../detect/lines/rules-config.js';
+import { anomalyReportOn, ruleSpecOf } from '../detect/lines/rules-config.js';
 
 const col = (name: string): Expr => ({ op: 'col', name });
 const MINUTE: NamedExpr = { name: 'minute', expr: { op: 'bucket', expr: col('timestamp'), ms: 60_000 } };
@@ -115,7 +115,7 @@ export function buildPlan(config: Config, opts: { follow?: boolean } = {}): JobP
   // detection off: no template sketch or evidence on the map side; the anomaly report off: no line
   // sample or findings either (index -1: collectResults reads them as empty). Both kinds read whole
   // rows, so leaving them in would also turn off projection pushdown for nothing.
-  const lines = config.detection.enabled && config.detection.lines.enabled;
+  const lines = anomalyReportOn(config);
   const kept = STANDARD.filter((k) => (config.detection.enabled || !DETECTION_QUERIES.has(k)) && (lines || !LINE_QUERIES.has(k)));
   const queries: QuerySpec[] = kept.map((k) => q[k]);
   const index = Object.fromEntries(STANDARD.map((k) => [k, kept.indexOf(k)])) as Record<StandardQuery, number>;

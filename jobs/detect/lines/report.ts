@@ -15,12 +15,12 @@ import { addTypes, type LineFindings } from './findings.js';
 import { buildLineModel, type LineModelJSON } from './model.js';
 import { runLinePass } from './pass.js';
 import { PRIORS } from './rules.js';
-import { ruleSpecOf } from './rules-config.js';
+import { anomalyReportOn, ruleSpecOf } from './rules-config.js';
 import { bestFirst, rowOrder, type AnomalyLine } from './rows.js';
 
 /** The line model of a run (null when off or without a training sample). */
 export function lineModelOf(config: Config, results: JobResults, forestTop = 0): LineModelJSON | null {
-  if (!config.detection.enabled || !config.detection.lines.enabled) return null;
+  if (!anomalyReportOn(config)) return null;
   const errors = new Set<string>(config.levels.error);
   return buildLineModel({
     sample: results.lineSample ?? [],
@@ -42,7 +42,7 @@ export async function anomalyReport(
   opts: { set: TemplateSet | null; newTypes: readonly ErrorType[]; gzip?: ReadonlyMap<string, number>; signal?: AbortSignal },
 ): Promise<AnomalyReport | null> {
   const findings = results.lineFindings;
-  if (!config.detection.enabled || !config.detection.lines.enabled || !findings) return null;
+  if (!anomalyReportOn(config) || !findings) return null;
   const model = lineModelOf(config, results);
   const ml = model ? await runLinePass(engine, scan, model, findings.spans, { extensions, rules: ruleSpecOf(config), gzip: opts.gzip, signal: opts.signal }) : null;
   return combine(findings, ml, config.output.anomaly_report_limit, opts.set, opts.newTypes);

@@ -5,6 +5,11 @@ import type { RuleSpec } from './rules.js';
 
 const code = (l: string): number => LEVEL_CODE[l as Level] ?? LEVEL_CODE.UNKNOWN;
 
+/** Whether the config asks for the anomaly report (it needs detection on as well). */
+export function anomalyReportOn(config: Config): boolean {
+  return config.detection.enabled && config.detection.lines.enabled;
+}
+
 /** The model-free checks of a config, as the JSON the workers receive. */
 export function ruleSpecOf(config: Config): string {
   const spec: RuleSpec = {
