@@ -12,6 +12,11 @@ export function makeDictionaries(): Dictionaries {
   return Object.fromEntries(DICT_FIELDS.map((f) => [f, new Interner()])) as Dictionaries;
 }
 
+/** A CSV quoted field's content with its doubled quotes (`""`) made single. */
+export function undoubleQuotes(text: string): string {
+  return text.replace(/""/g, '"');
+}
+
 export class Batch {
   length = 0;
   /** The bytes the message offsets point into (the reader's current buffer). */
@@ -136,7 +141,7 @@ export class Batch {
     const s = this.msgStart[i]!;
     if (s >= 0) {
       const text = this.buf.toString('utf8', s, this.messageEnd(i));
-      return this.msgQuoted[i] === 1 ? text.replace(/""/g, '"') : text;
+      return this.msgQuoted[i] === 1 ? undoubleQuotes(text) : text;
     }
     return this.messageText[i] ?? null;
   }

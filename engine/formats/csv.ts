@@ -4,7 +4,7 @@
  * `response_time_ms`, `bytes` are optional. RFC 4180 quoting; with `csv.multiline` a
  * newline inside quotes continues the record (and the file becomes one partition).
  */
-import type { Batch } from '../batch.js';
+import { undoubleQuotes, type Batch } from '../batch.js';
 import { normalizeLevel, levelFromBytes } from '../schema.js';
 import { parseNumber } from './bytes.js';
 import type { Format, FormatContext, FormatOptions, LineParser } from './format.js';
@@ -117,7 +117,7 @@ class CsvParser implements LineParser {
       if (f === Field.Message && !this.messageNeeded) {
         haveMsg = true;
       } else if (f !== Field.Skip) {
-        const text = escaped && f !== Field.Message ? buf.toString('utf8', fs, fe).replace(/""/g, '"') : null;
+        const text = escaped && f !== Field.Message ? undoubleQuotes(buf.toString('utf8', fs, fe)) : null;
         switch (f) {
           case Field.Timestamp: {
             let v = NaN;

@@ -15,6 +15,12 @@ export interface CompiledForestJSON {
   norm: number;
 }
 
+/** The paper's score 2^(-E[h]/c(psi)) from a sum of path lengths over `trees` trees (norm: c(psi)). */
+function pathScore(sum: number, trees: number, norm: number): number {
+  if (trees === 0 || norm === 0) return 0.5;
+  return 2 ** (-(sum / trees) / norm);
+}
+
 export class CompiledForest {
   readonly trees: number;
   private readonly roots: Int32Array;
@@ -72,15 +78,9 @@ export class CompiledForest {
     return sum;
   }
 
-  /** The paper's score 2^(-E[h]/c(psi)) from a sum of path lengths over `trees` trees. */
-  scoreOf(sum: number, trees: number): number {
-    if (trees === 0 || this.norm === 0) return 0.5;
-    return 2 ** (-(sum / trees) / this.norm);
-  }
-
   /** The full forest's score. */
   score(x: Float64Array): number {
-    return this.scoreOf(this.pathSum(x, 0, this.trees), this.trees);
+    return pathScore(this.pathSum(x, 0, this.trees), this.trees, this.norm);
   }
 
   /**
@@ -147,7 +147,6 @@ export class ResidualForest {
       }
       sum += value[i]!;
     }
-    if (this.trees === 0 || this.norm === 0) return 0.5;
-    return 2 ** (-(sum / this.trees) / this.norm);
+    return pathScore(sum, this.trees, this.norm);
   }
 }
