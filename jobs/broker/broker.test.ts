@@ -5,11 +5,9 @@
  * is in the spool exactly once, the reports equal a batch run over those lines, and the malformed
  * messages are counted once each.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/index.js';
 import { runJob } from '../run.js';
@@ -17,27 +15,14 @@ import { generateRecords } from '../generate/generate.js';
 import { makeFormatter } from '../generate/formats.js';
 import { mulberry32 } from '../../engine/random.js';
 import { testAmqp } from '../../engine/testing/services.js';
+import { CliProcesses, exited } from '../follow/test-processes.js';
 import { Publisher } from './publish.js';
 import { Ledger, parseMessageId } from './ledger.js';
 import { decodeBody, spoolBytes } from './ingest.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'jobs/cli.ts');
-const children = new Set<ChildProcess>();
+const cli = new CliProcesses();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function start(cfg: string, log: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, cfg, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 function readJson(file: string): Record<string, unknown> | null {
   try {
@@ -52,7 +37,7 @@ function csvReports(out: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).filter((n) => n.endsWith('.csv')).sort().map((n) => [n, readFileSync(path.join(dir, n), 'utf8')]));
 }
 
-afterAll(() => { for (const c of children) c.kill('SIGKILL'); });
+afterAll(() => cli.killAll());
 
 describe('message ids', () => {
   it('the ledger recognises every id applied, in or out of order, and saves compactly', () => {
@@ -136,7 +121,7 @@ describe('broker ingestion, exactly once across SIGKILL and restart', () => {
     const context = (): string => `seed ${seed}; consumer said:\n${log.join('')}`;
     try {
       for (let round = 0; round < 3; round++) {
-        const child = start(cfg, log);
+        const child = cli.start(cfg, log);
         const t0 = Date.now();
         const killAt = t0 + 1500 + random() * 3000;
         while (Date.now() < killAt) {
@@ -150,7 +135,7 @@ describe('broker ingestion, exactly once across SIGKILL and restart', () => {
       while (next < lines.length) await publishSome();
       await pub.close();
       await batched.close();
-      const child = start(cfg, log);
+      const child = cli.start(cfg, log);
       const deadline = Date.now() + 60_000;
       const want = lines.length;
       while (Date.now() < deadline) {

@@ -4,20 +4,17 @@
  * moments and restarted, files are rotated (rename, copytruncate) while it runs or while it is
  * down; at the end its reports must equal, byte for byte, a batch run over the final files.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/index.js';
 import { runJob } from '../run.js';
 import { generateRecords } from '../generate/generate.js';
 import { makeFormatter } from '../generate/formats.js';
 import { mulberry32 } from '../../engine/random.js';
+import { CliProcesses, exited } from './test-processes.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'jobs/cli.ts');
 const LINES = 30_000;
 
 /** A small seeded PRNG: a failing run can be replayed from its seed. */
@@ -85,17 +82,8 @@ class Writer {
   }
 }
 
-/** Followers still running: a failed assertion must not leave one behind. */
-const children = new Set<ChildProcess>();
-
-/** The follower as a child process, as `npm run job -- cfg --follow` runs it. */
-function startFollower(cfg: string, log: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, cfg, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
+/** Followers as child processes, as `npm run job -- cfg --follow` runs them. */
+const followers = new CliProcesses();
 
 /** When the checkpoint was last replaced (0: never). */
 function savedAt(file: string): number {
@@ -104,11 +92,6 @@ function savedAt(file: string): number {
   } catch {
     return 0;
   }
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
 /** csv/NAME.csv -> text of every report in `out`. */
@@ -152,7 +135,7 @@ async function scenario(rotation: Rotation, seed: number): Promise<void> {
 
   const checkpoint = path.join(out, 'checkpoint.json');
   for (let round = 0; round < 3; round++) {
-    const child = startFollower(cfg, log);
+    const child = followers.start(cfg, log);
     const t0 = Date.now();
     // mostly a random moment once this run has checkpointed (mid-read, mid-merge, mid-save), sometimes during start-up
     let killAt = random() < 0.2 ? t0 + random() * 3000 : Number.POSITIVE_INFINITY;
@@ -169,7 +152,7 @@ async function scenario(rotation: Rotation, seed: number): Promise<void> {
     if (random() < 0.4) rotate();
   }
 
-  const child = startFollower(cfg, log);
+  const child = followers.start(cfg, log);
   while (!w.done) {
     w.burst(200 + Math.floor(random() * 400));
     if (random() < 0.05) rotate();
@@ -199,7 +182,7 @@ async function scenario(rotation: Rotation, seed: number): Promise<void> {
 }
 
 describe.concurrent('follow mode, exactly once across SIGKILL and restart', () => {
-  afterAll(() => { for (const c of children) c.kill('SIGKILL'); });
+  afterAll(() => followers.killAll());
   const seed = Number(process.env.FOLLOW_SEED ?? Date.now() % 100_000);
   it('appends in bursts with half lines', () => scenario('none', seed), 180_000);
   it('rename rotation (app.log -> app.log.1, new app.log)', () => scenario('rename', seed + 1), 180_000);
