@@ -84,3 +84,34 @@ describe('approx_count_distinct', () => {
     expect(Math.abs(est - 50_000) / 50_000).toBeLessThan(3 * 0.0325);
   });
 });
+
+describe('reduce-side states outlive the partial they came from', () => {
+  // a partial arrives as one buffer; a state that kept a view into it would keep the whole buffer
+  // (every group's bytes) alive for as long as the job holds its merged results
+  for (const spec of [{ kind: 'quantile', name: 'q', params: { q: 0.5 } }, { kind: 'approx_count_distinct', name: 'a', params: { p: 8 } }] as AggSpec[]) {
+    it(`${spec.kind}: decode copies out of the partial's buffer, and merge leaves its inputs as they were`, () => {
+      const agg = getAggregate(spec.kind);
+      const partial = (values: number[]): unknown => {
+        const col = agg.map(spec);
+        col.bind?.((c) => c);
+        col.init(2);
+        for (const v of values) col.update(v % 2, v);
+        return unpack<{ p: unknown }>(pack({ p: col.encode(2, (c) => c) })).p;
+      };
+      const enc = partial([3, 4, 5, 6, 100, 101]);
+      const buffers = new Set<ArrayBufferLike>();
+      JSON.stringify(enc, (_k, v: unknown) => { if (ArrayBuffer.isView(v)) buffers.add(v.buffer); return ArrayBuffer.isView(v) ? null : v; });
+      expect(buffers.size).toBeGreaterThan(0);
+      const a = agg.decode(enc, 0, spec);
+      const b = agg.decode(partial([8, 10, 12]), 0, spec);
+      const owned = new Set<ArrayBufferLike>();
+      JSON.stringify([a, b], (_k, v: unknown) => { if (ArrayBuffer.isView(v)) owned.add(v.buffer); return ArrayBuffer.isView(v) ? null : v; });
+      expect(owned.size).toBeGreaterThan(0);
+      for (const buf of owned) expect(buffers.has(buf)).toBe(false);
+      const before = [agg.finish(a, spec), agg.finish(b, spec)];
+      const merged = agg.merge(agg.decode(enc, 0, spec), b, spec);
+      expect(agg.finish(merged, spec)).not.toBeNull();
+      if (spec.kind === 'quantile') expect([agg.finish(a, spec), agg.finish(b, spec)]).toEqual(before);
+    });
+  }
+});

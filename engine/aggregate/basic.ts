@@ -117,6 +117,18 @@ interface SumState {
   n: number;
 }
 
+/**
+ * Fold partials into a merged sum state. A merged state lives as long as the job: when its list of
+ * partials grows, it is replaced by an exact-size copy (slice), since V8 gives an array grown by
+ * one element room for 17 (and a spread copy as much): ~150 bytes a state where 8-16 are used, and
+ * the job keeps one per minute x level x service group.
+ */
+function mergeParts(a: SumState, parts: readonly number[]): void {
+  const n = a.parts.length;
+  fsumMerge(a.parts, parts);
+  if (a.parts.length > n) a.parts = a.parts.slice();
+}
+
 function sumLike(kind: 'sum' | 'mean'): Aggregate<SumState> {
   return {
     kind,
@@ -124,16 +136,16 @@ function sumLike(kind: 'sum' | 'mean'): Aggregate<SumState> {
     map: () => new SumColumn(),
     decode: (enc, g) => {
       const e = enc as { parts: number[][]; counts: Float64Array };
-      return { parts: [...e.parts[g]!], n: e.counts[g]! };
+      return { parts: e.parts[g]!.slice(), n: e.counts[g]! };
     },
     merge: (a, b) => {
-      fsumMerge(a.parts, b.parts);
+      mergeParts(a, b.parts);
       a.n += b.n;
       return a;
     },
     mergeEncoded: (a, enc, g) => {
       const e = enc as { parts: number[][]; counts: Float64Array };
-      fsumMerge(a.parts, e.parts[g]!);
+      mergeParts(a, e.parts[g]!);
       a.n += e.counts[g]!;
       return a;
     },
@@ -143,7 +155,7 @@ function sumLike(kind: 'sum' | 'mean'): Aggregate<SumState> {
     },
     outputType: () => 'float',
     save: (r) => r,
-    restore: (x) => { const s = x as SumState; return { parts: [...s.parts], n: s.n }; },
+    restore: (x) => { const s = x as SumState; return { parts: s.parts.slice(), n: s.n }; },
     // sum and mean keep the same state
     stateKey: () => 'fsum',
   };

@@ -2,8 +2,9 @@
  * The merged results of the job's one pass, as plain typed data: what the reports,
  * the detectors and the summary read. Built from the engine's group mergers.
  */
-import { DDSketch } from '@datadog/sketches-js';
+import type { DDSketch } from '@datadog/sketches-js';
 import { getAggregate } from '../../engine/aggregate/registry.js';
+import { sketchOf, type QuantileState } from '../../engine/aggregate/quantile.js';
 import { fsumMerge, fsumValue } from '../../engine/aggregate/fsum.js';
 import type { GroupMerger } from '../../engine/merge.js';
 import type { Scalar } from '../../engine/expr.js';
@@ -66,16 +67,13 @@ function overallLatency(service: GroupMerger): { latency: JobResults['latency'];
     // aggregations: total, errors, rt_mean, rt_p95 (its sketch is shared with rt_p99), ...
     const s = cloneSum(service.stateOf(e, 2) as { parts: number[]; n: number });
     sum = sum === null ? s : sumAgg.merge(sum, s, spec);
-    const own = service.stateOf(e, 3) as DDSketch;
-    const k = DDSketch.fromProto(own.toProto());
-    k.min = own.min;
-    k.max = own.max;
-    sketch = sketch === null ? k : qAgg.merge(sketch, k, spec);
+    sketch = qAgg.merge(sketch, service.stateOf(e, 3), spec);
   }
   const mean = sum === null ? null : sumAgg.finish(sum, spec);
-  if (mean === null || sketch === null || (sketch as DDSketch).count === 0) return { latency: null, sketch: null };
-  const at = (q: number): number => Number(qAgg.finish(sketch, { ...spec, params: { q } }));
-  return { latency: { mean: Number(mean), p50: at(0.5), p95: at(0.95), p99: at(0.99) }, sketch: sketch as DDSketch };
+  if (mean === null || sketch === null) return { latency: null, sketch: null };
+  const merged = sketchOf(sketch as QuantileState);
+  const at = (q: number): number => merged.getValueAtQuantile(q);
+  return { latency: { mean: Number(mean), p50: at(0.5), p95: at(0.95), p99: at(0.99) }, sketch: merged };
 }
 
 function cloneSum(s: { parts: number[]; n: number }): { parts: number[]; n: number } {
