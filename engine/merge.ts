@@ -37,7 +37,7 @@ export interface GroupEntry { keys: Scalar[]; states: unknown[] }
  * with an array of keys and an array of states cost about three times the heap: on the 5M-line
  * benchmark file the job's mergers held ~95 MB at the end of the scan that way, most of the
  * main thread's share of the job's peak RSS. The key id the map keeps is the flat
- * JSON.stringify of the keys: keyId's concatenation is a rope of small strings (~300 bytes a
+ * JSON.stringify of the keys: keyId's concatenation is a rope of small strings (~220 bytes more a
  * group), fine for a lookup and then garbage, too big to keep.
  */
 export class GroupMerger {
