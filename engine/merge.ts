@@ -11,37 +11,36 @@ import type { Scalar, Expr } from './expr.js';
 import { getAggregate, stateSlots } from './aggregate/registry.js';
 import type { GroupPartial, QuerySpec, RowsPartial } from './plan.js';
 
-/**
- * The map key of group g: exactly JSON.stringify of its key values (restore() keys saved groups
- * that way), built without the array of key values, which only a new group needs.
- */
-function keyId(cols: readonly Scalar[][], g: number): string {
-  let id = '[';
-  for (let k = 0; k < cols.length; k++) {
-    const v = cols[k]![g];
-    if (k > 0) id += ',';
-    id += typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'null' : String(v);
-  }
-  return id + ']';
-}
-
 /** One merged group as entries() shows it: its key values and reduce-side states. */
 export interface GroupEntry { keys: Scalar[]; states: unknown[] }
 
 /**
+ * A key value as group identity sees it: JSON's (a key that is not a finite number, a string or
+ * a boolean is null), so groups are the ones JSON.stringify of the keys would tell apart, as
+ * checkpoints written before this index kept them.
+ */
+function identity(v: Scalar | undefined): Scalar {
+  return typeof v === 'number' ? (Number.isFinite(v) ? v : null) : v === undefined ? null : v;
+}
+
+/** Nested maps, one level per key column; the last level maps to group numbers. */
+type KeyIndex = Map<Scalar, KeyIndex | number>;
+
+/**
  * Merges the group partials of one query.
  *
- * Groups are stored by column: a map from the group's key id to its number, one array per key
- * column and one per state slot. A group is then one map entry, one flat key string and a slot in
- * each column (numbers in a column of numbers are stored unboxed), where an object per group
- * with an array of keys and an array of states cost about three times the heap: on the 5M-line
- * benchmark file the job's mergers held ~95 MB at the end of the scan that way, most of the
- * main thread's share of the job's peak RSS. The key id the map keeps is the flat
- * JSON.stringify of the keys: keyId's concatenation is a rope of small strings (~220 bytes more a
- * group), fine for a lookup and then garbage, too big to keep.
+ * Groups are stored by column: one array per key column and one per state slot, found by their
+ * number through nested maps (one level per key column: minute, then level, then service). A
+ * group is then a slot in each column (numbers in a column of numbers are stored unboxed) and an
+ * entry in the last level's map. An object per group with an array of keys and an array of
+ * states, keyed by a string of its keys, cost about twice the heap (the job's mergers held ~95 MB
+ * at the end of the scan of the 5M-line benchmark file, ~56 MB stored by column), and building
+ * and hashing a key string for every group of every partial was most of the main thread's merge
+ * time.
  */
 export class GroupMerger {
-  private readonly index = new Map<string, number>();
+  private readonly index: KeyIndex = new Map();
+  private count = 0;
   /** Key values by column, then group. */
   private readonly keyCols: Scalar[][];
   /** Reduce-side states by slot, then group. */
@@ -56,17 +55,47 @@ export class GroupMerger {
   }
 
   get size(): number {
-    return this.index.size;
+    return this.count;
   }
 
   /** The merged groups: key values and reduce-side states (before finish), in no particular order. */
   *entries(): IterableIterator<GroupEntry> {
-    for (let g = 0; g < this.index.size; g++) yield this.entry(g);
+    for (let g = 0; g < this.count; g++) yield this.entry(g);
   }
 
   private entry(g: number): GroupEntry {
     return { keys: this.keyCols.map((c) => c[g]!), states: this.stateCols.map((c) => c[g]) };
   }
+
+  /**
+   * The number of the group whose keys are cols[k][g], or the number a new group gets (then
+   * `isNew` is true: the caller pushes its keys and states).
+   */
+  private find(cols: readonly (readonly Scalar[])[], g: number): number {
+    const last = cols.length - 1;
+    if (last < 0) {
+      this.isNew = this.count === 0;
+      return 0;
+    }
+    let m = this.index;
+    for (let k = 0; k < last; k++) {
+      const v = identity(cols[k]![g]);
+      let next = m.get(v) as KeyIndex | undefined;
+      if (next === undefined) m.set(v, (next = new Map()));
+      m = next;
+    }
+    const v = identity(cols[last]![g]);
+    const at = m.get(v) as number | undefined;
+    if (at !== undefined) {
+      this.isNew = false;
+      return at;
+    }
+    m.set(v, this.count);
+    this.isNew = true;
+    return this.count;
+  }
+
+  private isNew = false;
 
   /** Fold one partition's partial in (partials carry one state per slot, see stateSlots). */
   add(p: GroupPartial): void {
@@ -78,12 +107,11 @@ export class GroupMerger {
     const cols = p.keys;
     const nk = cols.length;
     for (let g = 0; g < p.groups; g++) {
-      const at = this.index.get(keyId(cols, g));
-      if (at === undefined) {
-        const keys = new Array<Scalar>(nk);
-        for (let k = 0; k < nk; k++) this.keyCols[k]!.push((keys[k] = cols[k]![g]!));
+      const at = this.find(cols, g);
+      if (this.isNew) {
+        for (let k = 0; k < nk; k++) this.keyCols[k]!.push(cols[k]![g]!);
         for (let a = 0; a < ns; a++) this.stateCols[a]!.push(slots[a]!.agg.decode(p.aggs[a], g, slots[a]!.spec));
-        this.index.set(JSON.stringify(keys), this.index.size);
+        this.count++;
         continue;
       }
       for (let a = 0; a < ns; a++) {
@@ -110,11 +138,11 @@ export class GroupMerger {
     const m = new GroupMerger(query);
     const specs = m.slots.owners.map((o) => query.aggs[o]!);
     for (const g of saved) {
-      const id = JSON.stringify(g.keys);
-      if (m.index.has(id)) throw new Error(`checkpoint: group ${id} saved twice`);
-      m.index.set(id, m.index.size);
+      m.find(g.keys.map((v) => [v]), 0);
+      if (!m.isNew) throw new Error(`checkpoint: group ${JSON.stringify(g.keys)} saved twice`);
       g.keys.forEach((v, k) => m.keyCols[k]!.push(v));
       g.states.forEach((s, a) => m.stateCols[a]!.push(getAggregate(specs[a]!.kind).restore(s, specs[a]!)));
+      m.count++;
     }
     return m;
   }

@@ -22,24 +22,31 @@ export interface EncodedSketch {
 }
 
 /**
- * The reduce-side state of a quantile: the encoded sketch (null: no values). A decoded DDSketch
- * keeps its bins in a JS array of doubles with room to grow, ~5.5 KB for a latency sketch where
- * its protobuf takes ~1 KB; the job keeps one per minute (2,880 on the 5M-line benchmark file,
- * 16 MB decoded) and reads each once, at finish. Most groups are never merged (one partition
- * holds the whole minute), so they are never decoded on the main thread either.
+ * The reduce-side state of a quantile: the encoded sketch as the partial brought it, a DDSketch
+ * once the group has been merged (null: no values). A decoded DDSketch keeps its bins in a JS
+ * array of doubles with room to grow, ~5.5 KB for a latency sketch whose encoding takes ~3.6 KB;
+ * the job keeps one per minute (2,880 on the 5M-line benchmark file) and most minutes lie in one
+ * partition, so they are never merged: they stay encoded and are decoded once, at finish. A group
+ * that is merged again and again (a service, an endpoint: once per partition) stays decoded, so
+ * it is not decoded and encoded at every merge.
  */
-export type QuantileState = EncodedSketch | null;
+export type QuantileState = EncodedSketch | DDSketch | null;
+
+/** Encoded (as the partial brought it), not decoded (DDSketch.fromProto gives a BaseDDSketch, so not instanceof DDSketch). */
+function encoded(e: EncodedSketch | DDSketch): e is EncodedSketch {
+  return (e as Partial<EncodedSketch>).proto !== undefined;
+}
+
+/** A new sketch holding the state's values (an empty one for null); `spec` gives the accuracy of an empty one. */
+export function sketchOf(e: QuantileState, spec?: AggSpec): DDSketch {
+  return decodeSketch(e === null || encoded(e) ? e : encodeSketch(e), spec ?? { kind: 'quantile', name: 'q' });
+}
 
 function encodeSketch(s: DDSketch): EncodedSketch | null {
   return s.count === 0 ? null : { proto: s.toProto(), min: s.min, max: s.max };
 }
 
-/** The state's sketch (a new, empty one for null); `spec` gives the accuracy of an empty one. */
-export function sketchOf(e: QuantileState, spec?: AggSpec): DDSketch {
-  return decodeSketch(e, spec ?? { kind: 'quantile', name: 'q' });
-}
-
-function decodeSketch(e: QuantileState, spec: AggSpec): DDSketch {
+function decodeSketch(e: EncodedSketch | null, spec: AggSpec): DDSketch {
   if (e === null) return new DDSketch({ relativeAccuracy: accuracy(spec) });
   const s = DDSketch.fromProto(e.proto);
   // fromProto drops the summary statistics; the quantile clamp at the ends needs them back
@@ -63,21 +70,21 @@ export const quantile: Aggregate<QuantileState> = {
   },
   // a copy: the partial's bytes are one buffer, which a view would keep alive
   decode: (enc, g) => {
-    const e = (enc as QuantileState[])[g] ?? null;
+    const e = (enc as (EncodedSketch | null)[])[g] ?? null;
     return e === null ? null : { proto: e.proto.slice(), min: e.min, max: e.max };
   },
   merge: (a, b, spec) => {
     if (b === null) return a;
     if (a === null) return b;
-    const s = decodeSketch(a, spec);
-    s.merge(decodeSketch(b, spec));
-    return encodeSketch(s);
+    const s = encoded(a) ? decodeSketch(a, spec) : a;
+    s.merge(encoded(b) ? decodeSketch(b, spec) : b);
+    return s;
   },
-  finish: (e, spec) => (e === null ? null : decodeSketch(e, spec).getValueAtQuantile(Number(spec.params?.q ?? 0.5))),
+  finish: (e, spec) => (e === null ? null : (encoded(e) ? decodeSketch(e, spec) : e).getValueAtQuantile(Number(spec.params?.q ?? 0.5))),
   outputType: () => 'float',
-  save: (e) => e,
+  save: (e) => (e === null || encoded(e) ? e : encodeSketch(e)),
   restore: (x) => {
-    const e = x as QuantileState;
+    const e = x as EncodedSketch | null;
     return e === null ? null : { proto: Uint8Array.from(e.proto), min: e.min, max: e.max };
   },
   // q only matters at finish: every quantile of one column shares a sketch

@@ -59,19 +59,21 @@ const str = (v: Scalar): string | null => (v === null ? null : String(v));
  */
 function overallLatency(service: GroupMerger): { latency: JobResults['latency']; sketch: DDSketch | null } {
   const sumAgg = getAggregate('mean');
-  const qAgg = getAggregate('quantile');
   const spec = { kind: 'quantile', name: 'q' };
   let sum: unknown = null;
-  let sketch: unknown = null;
+  let sketch: DDSketch | null = null;
   for (const e of service.entries()) {
     // aggregations: total, errors, rt_mean, rt_p95 (its sketch is shared with rt_p99), ...
     const s = cloneSum(service.stateOf(e, 2) as { parts: number[]; n: number });
     sum = sum === null ? s : sumAgg.merge(sum, s, spec);
-    sketch = qAgg.merge(sketch, service.stateOf(e, 3), spec);
+    const own = service.stateOf(e, 3) as QuantileState;
+    if (own === null) continue;
+    if (sketch === null) sketch = sketchOf(own);
+    else sketch.merge(sketchOf(own));
   }
   const mean = sum === null ? null : sumAgg.finish(sum, spec);
-  if (mean === null || sketch === null) return { latency: null, sketch: null };
-  const merged = sketchOf(sketch as QuantileState);
+  if (mean === null || sketch === null || sketch.count === 0) return { latency: null, sketch: null };
+  const merged = sketch;
   const at = (q: number): number => merged.getValueAtQuantile(q);
   return { latency: { mean: Number(mean), p50: at(0.5), p95: at(0.95), p99: at(0.99) }, sketch: merged };
 }
