@@ -50,6 +50,8 @@ export function addTypes(a: Record<string, number>, b: Record<string, number>): 
 export const lineFindings: Aggregate<LineFindings> = {
   kind: 'line_findings',
   input: 'row',
+  // what update reads (offset, line and file are the batch's own): the parser skips the rest
+  rowFields: ['timestamp', 'level', 'service', 'response_time_ms', 'message'],
   map(spec): MapColumn {
     const checker = checkerOf(String(spec.params?.rules));
     const limit = Number(spec.params?.limit ?? 1000);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../engine/random.js';
 import { SeededForest } from '../forest.js';
 import { CompiledForest } from './compiled.js';
-import { lineSample, type SampleRow } from './sample.js';
+import { cutAbove, lineSample, sampleOrder, type SampleRow } from './sample.js';
 import { LineResolver, type LocalLine } from './rows.js';
 import { PRIORS, RuleChecker } from './rules.js';
 import { piecesOf } from './pass.js';
@@ -26,6 +26,25 @@ describe('line_sample', () => {
     expect(split).toEqual(one);
     expect(shuffled).toEqual(one);
     expect(one.map((r) => r.h)).toEqual([...rows].map((r) => r.h).sort((a, b) => a - b).slice(0, 50));
+  });
+});
+
+describe('cutAbove (the map side\'s linear-time cut)', () => {
+  it('keeps every row among the k smallest (ties in the hash included) and returns the k-th smallest hash', () => {
+    const rng = mulberry32(11);
+    for (const [n, k, range] of [[200, 50, 1e6], [101, 50, 30], [64, 1, 5], [500, 499, 1e9]] as const) {
+      const rows: SampleRow[] = Array.from({ length: n }, (_, i) => ({
+        h: Math.floor(rng() * range), offset: i, timestamp: null, level: 2, service: null, rt: null, message: `m${i % 7}`,
+      }));
+      const sorted = [...rows].sort(sampleOrder);
+      const kth = sorted[k - 1]!.h;
+      const kept = [...rows];
+      expect(cutAbove(kept, k)).toBe(kth);
+      expect(kept.length).toBeGreaterThanOrEqual(k);
+      expect(kept.every((r) => r.h <= kth)).toBe(true);
+      expect(kept.length).toBe(rows.filter((r) => r.h <= kth).length);
+      expect([...kept].sort(sampleOrder).slice(0, k)).toEqual(sorted.slice(0, k));
+    }
   });
 });
 

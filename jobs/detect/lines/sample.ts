@@ -55,12 +55,53 @@ function keepSmallest(rows: SampleRow[], k: number): SampleRow[] {
   return rows;
 }
 
+/**
+ * Drop the rows that cannot be among the k smallest, in linear time: every one of those has a
+ * hash at most the k-th smallest hash, so the rows above it go (ties stay, so this keeps k or a
+ * few more). Returns that hash: the cut a new row must not exceed. Sorting instead, each time the
+ * list doubled, was a fifth of the sample's cost on the 5M-line benchmark file.
+ */
+export function cutAbove(rows: SampleRow[], k: number): number {
+  const hs = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) hs[i] = rows[i]!.h;
+  const cut = kthSmallest(hs, k - 1);
+  let n = 0;
+  for (const r of rows) if (r.h <= cut) rows[n++] = r;
+  rows.length = n;
+  return cut;
+}
+
+/** The k-th smallest value (0-based) of xs, which it reorders (Hoare's quickselect, middle pivot). */
+function kthSmallest(xs: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (xs[i]! < pivot) i++;
+      while (xs[j]! > pivot) j--;
+      if (i <= j) {
+        const t = xs[i]!; xs[i] = xs[j]!; xs[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return xs[k]!;
+  }
+  return xs[k]!;
+}
+
 const kOf = (spec: { params?: Record<string, unknown> }): number => Number(spec.params?.k ?? 4096);
 
 /** The k lines with the smallest hashes (one group: the query has no group keys). */
 export const lineSample: Aggregate<SampleRow[]> = {
   kind: 'line_sample',
   input: 'row',
+  // what update reads (the offset is the batch's own): the parser skips the rest
+  rowFields: ['timestamp', 'level', 'service', 'response_time_ms', 'message'],
   map(spec): MapColumn {
     const k = kOf(spec);
     const groups: SampleRow[][] = [];
@@ -84,10 +125,7 @@ export const lineSample: Aggregate<SampleRow[]> = {
           service: svc >= 0 ? b.dicts.service.values[svc]! : null, rt: rt === rt ? rt : null,
           message: (b.message(i) ?? '').slice(0, MAX_MESSAGE),
         });
-        if (rows.length >= 2 * k) {
-          keepSmallest(rows, k);
-          cut[g] = rows[k - 1]!.h;
-        }
+        if (rows.length >= 2 * k) cut[g] = cutAbove(rows, k);
       },
       encode: (n) => groups.slice(0, n).map((r) => keepSmallest(r, k)),
     };
