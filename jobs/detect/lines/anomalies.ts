@@ -87,7 +87,7 @@ export const lineAnomalies: Aggregate<LineAnomalies> = {
         const msg = b.message(i) ?? '';
         index.fill({ timestamp: ts, level, service: svc, rt }, x, 0);
         messageFeatures(msg, x, 7);
-        const s = forest.score(x);
+        const s = forest.scoreAtLeast(x, m.cut);
         state.scored++;
         if (s < m.cut) return;
         // contextual: the moment must lift the score by m.lift over the same line in its service's usual context

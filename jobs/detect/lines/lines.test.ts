@@ -70,6 +70,21 @@ describe('LineResolver', () => {
 });
 
 describe('CompiledForest', () => {
+  it('scoreAtLeast gives the exact score at or above the cut and stops early below it', () => {
+    const rng = mulberry32(21);
+    const rows = Array.from({ length: 2000 }, () => Array.from({ length: 6 }, () => rng() * (rng() < 0.03 ? 12 : 1)));
+    const c = new CompiledForest(CompiledForest.of(SeededForest.train(rows, { trees: 100, sample_size: 256, seed: 4 })));
+    const scores = rows.map((r) => c.score(Float64Array.from(r)));
+    const sorted = [...scores].sort((a, b) => b - a);
+    for (const cut of [sorted[0]!, sorted[19]!, sorted[199]!, sorted[1999]!, 0.99, 0.01]) {
+      for (let k = 0; k < rows.length; k++) {
+        const got = c.scoreAtLeast(Float64Array.from(rows[k]!), cut);
+        if (scores[k]! >= cut) expect(got).toBe(scores[k]);
+        else expect(got).toBeLessThan(cut);
+      }
+    }
+  });
+
   it('scores exactly as the forest it was compiled from', () => {
     const rng = mulberry32(9);
     const rows = Array.from({ length: 300 }, () => Array.from({ length: 5 }, () => rng() * (rng() < 0.05 ? 10 : 1)));
