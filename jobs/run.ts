@@ -106,10 +106,17 @@ export function errorTypesOf(results: JobResults, config: Config): { set: Templa
  * spans of unusual minutes, combined with the pass's findings (jobs/detect/lines); null when off.
  * The findings' line numbers must be resolved already (the pass's partitions know them).
  */
-export async function anomalousLines(engine: Engine, config: Config, results: JobResults, opts: { gzip?: ReadonlyMap<string, number>; signal?: AbortSignal } = {}): Promise<AnomalyReport | null> {
-  const { set, types } = errorTypesOf(results, config);
-  const newTypes = newErrorTypes(types, results.lastTimestamp, config.detection.templates.new_window);
-  return anomalyReport(engine, scanOf(config), config, results, buildPlan(config).extensions, { set, newTypes, gzip: opts.gzip, signal: opts.signal });
+export async function anomalousLines(
+  engine: Engine, config: Config, results: JobResults,
+  opts: { gzip?: ReadonlyMap<string, number>; signal?: AbortSignal; whileReading?: () => void } = {},
+): Promise<AnomalyReport | null> {
+  const mined = (): { set: TemplateSet | null; newTypes: ErrorType[] } => {
+    const { set, types } = errorTypesOf(results, config);
+    return { set, newTypes: newErrorTypes(types, results.lastTimestamp, config.detection.templates.new_window) };
+  };
+  return anomalyReport(engine, scanOf(config), config, results, buildPlan(config).extensions, {
+    mined, whileReading: opts.whileReading, gzip: opts.gzip, signal: opts.signal,
+  });
 }
 
 /** The scan the job runs over: its inputs, format, multi-line rule and partition size. */
@@ -140,6 +147,11 @@ export async function executePass(config: Config, plan: JobPlan, opts: JobOption
   }
 }
 
+/** What the detectors find in merged results (the job's reports and alerts read it). */
+export function detectOf(config: Config, results: JobResults): Detection {
+  return detect(results, config.detection, { topAnomalies: 20 });
+}
+
 /** What a run reports, built from its merged results. */
 export interface JobOutputs {
   summary: Summary;
@@ -157,9 +169,11 @@ export interface JobOutputs {
  * follower (jobs/follow), so whatever runs here (mining, detection) runs in follow mode too.
  * `startedAt` (ms since the epoch) is when the run began: the summary's rates divide by the time since.
  */
-export function buildOutputs(config: Config, results: JobResults, stats: ScanStats, startedAt: number, lines: AnomalyReport | null = null): JobOutputs {
+export function buildOutputs(
+  config: Config, results: JobResults, stats: ScanStats, startedAt: number, lines: AnomalyReport | null = null, detected: Detection | null = null,
+): JobOutputs {
   const { set, types } = errorTypesOf(results, config);
-  const detection = detect(results, config.detection, { topAnomalies: 20 });
+  const detection = detected ?? detectOf(config, results);
   const newTypes = newErrorTypes(types, results.lastTimestamp, config.detection.templates.new_window);
   const trendOf = trend(results);
   const tables = [
@@ -256,16 +270,23 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
   }
   collectGarbage(); // the merge's garbage, before the line pass's workers grow (engine/memory.ts)
   let lines: AnomalyReport | null = null;
+  let detected: Detection | null = null;
   if (next.engine !== null) {
     const gzip = new Map(parts.filter((p) => p.gzip).map((p) => [p.file, p.end]));
     const lineEngine = await next.engine;
     try {
-      lines = await anomalousLines(lineEngine, config, results, { gzip, signal: opts.signal });
+      // the templates and the detectors need nothing from the line pass: the main thread runs
+      // them while the workers read (on two cores, one core would otherwise wait for the other)
+      const whileReading = (): void => {
+        errorTypesOf(results, config);
+        detected = detectOf(config, results);
+      };
+      lines = await anomalousLines(lineEngine, config, results, { gzip, signal: opts.signal, whileReading });
     } finally {
       await lineEngine.close();
     }
   }
-  const { summary, tables, errorTypes: types, templateSet: set, detection } = buildOutputs(config, results, stats, started, lines);
+  const { summary, tables, errorTypes: types, templateSet: set, detection } = buildOutputs(config, results, stats, started, lines, detected);
   collectGarbage(); // the detectors' garbage, before the reports are encoded
   const outDir = path.resolve(config.output.dir);
   summary.alerts = await sendAlerts(config, outDir, results, detection);

@@ -39,13 +39,34 @@ export interface AnomalyReport { rows: AnomalyLine[]; total: number; types: Reco
 /** Run the line pass (when there is a model) and combine it with the job pass's findings. */
 export async function anomalyReport(
   engine: Engine, scan: ScanSpec, config: Config, results: JobResults, extensions: string[],
-  opts: { set: TemplateSet | null; newTypes: readonly ErrorType[]; gzip?: ReadonlyMap<string, number>; signal?: AbortSignal },
+  opts: {
+    /** The mined templates and the new error types (read once the pass is done). */
+    mined: () => { set: TemplateSet | null; newTypes: readonly ErrorType[] };
+    /** Main-thread work to do while the workers read (the pass's tasks are sent first). */
+    whileReading?: () => void;
+    gzip?: ReadonlyMap<string, number>;
+    signal?: AbortSignal;
+  },
 ): Promise<AnomalyReport | null> {
   const findings = results.lineFindings;
-  if (!anomalyReportOn(config) || !findings) return null;
+  if (!anomalyReportOn(config) || !findings) {
+    opts.whileReading?.();
+    return null;
+  }
   const model = lineModelOf(config, results);
-  const ml = model ? await runLinePass(engine, scan, model, findings.spans, { extensions, rules: ruleSpecOf(config), gzip: opts.gzip, signal: opts.signal }) : null;
-  return combine(findings, ml, config.output.anomaly_report_limit, opts.set, opts.newTypes);
+  const pass = model ? runLinePass(engine, scan, model, findings.spans, { extensions, rules: ruleSpecOf(config), gzip: opts.gzip, signal: opts.signal }) : null;
+  // the pass's first tasks are posted within this turn of the event loop; the main thread's own
+  // work then runs beside them instead of before or after
+  if (pass) await new Promise((resolve) => setImmediate(resolve));
+  try {
+    opts.whileReading?.();
+  } catch (err) {
+    await pass?.catch(() => undefined);
+    throw err;
+  }
+  const ml = pass ? await pass : null;
+  const { set, newTypes } = opts.mined();
+  return combine(findings, ml, config.output.anomaly_report_limit, set, newTypes);
 }
 
 /**
