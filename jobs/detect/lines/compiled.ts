@@ -69,22 +69,25 @@ export class CompiledForest {
 
   /** Sum of the path lengths of trees [from, to) for the vector x. */
   pathSum(x: Float64Array, from: number, to: number): number {
-    const feature = this.feature, split = this.split, left = this.left, right = this.right;
     let sum = 0;
-    // inline the traversal for performance: typed-array reads only, no call per node
-    for (let t = from; t < to; t++) {
-      let i = this.roots[t]!;
-      let depth = 0;
-      let f = feature[i]!;
-      while (f >= 0) {
-        // same comparison as ml-isolation-forest: smaller goes left, equal goes right
-        i = x[f]! < split[i]! ? left[i]! : right[i]!;
-        depth++;
-        f = feature[i]!;
-      }
-      sum += depth + split[i]!;
-    }
+    for (let t = from; t < to; t++) sum += this.pathLength(x, t);
     return sum;
+  }
+
+  /** Path length of x in tree t: the leaf's depth plus its depth bonus. */
+  private pathLength(x: Float64Array, t: number): number {
+    const feature = this.feature, split = this.split, left = this.left, right = this.right;
+    // typed-array reads only, no call per node
+    let i = this.roots[t]!;
+    let depth = 0;
+    let f = feature[i]!;
+    while (f >= 0) {
+      // same comparison as ml-isolation-forest: smaller goes left, equal goes right
+      i = x[f]! < split[i]! ? left[i]! : right[i]!;
+      depth++;
+      f = feature[i]!;
+    }
+    return depth + split[i]!;
   }
 
   /** The full forest's score. */
@@ -104,18 +107,10 @@ export class CompiledForest {
     if (trees === 0 || this.norm === 0 || !(cut > 0)) return this.score(x);
     // score >= cut  <=>  sum <= most
     const most = -Math.log2(cut) * this.norm * trees * (1 + 1e-9) + 1e-9;
-    const feature = this.feature, split = this.split, left = this.left, right = this.right, least = this.least;
+    const least = this.least;
     let sum = 0;
     for (let t = 0; t < trees; t++) {
-      let i = this.roots[t]!;
-      let depth = 0;
-      let f = feature[i]!;
-      while (f >= 0) {
-        i = x[f]! < split[i]! ? left[i]! : right[i]!;
-        depth++;
-        f = feature[i]!;
-      }
-      sum += depth + split[i]!;
+      sum += this.pathLength(x, t);
       if (sum + least[t + 1]! > most) return -1;
     }
     return pathScore(sum, trees, this.norm);
