@@ -47,20 +47,40 @@ export class GroupMerger {
   private readonly stateCols: unknown[][];
 
   private readonly slots: { slots: number[]; owners: number[] };
+  /** A view's groups (filtered()); null for a merger of its own. */
+  private readonly only: readonly number[] | null;
+  /** The merger whose columns these are (itself, or the one a view reads). */
+  private readonly source: GroupMerger;
 
-  constructor(private readonly query: QuerySpec) {
+  constructor(private readonly query: QuerySpec, view?: { of: GroupMerger; groups: readonly number[] }) {
     this.slots = stateSlots(query.aggs);
-    this.keyCols = query.groupBy.map(() => []);
-    this.stateCols = this.slots.owners.map(() => []);
+    this.keyCols = view ? view.of.keyCols : query.groupBy.map(() => []);
+    this.stateCols = view ? view.of.stateCols : this.slots.owners.map(() => []);
+    this.only = view ? view.groups : null;
+    this.source = view ? view.of : this;
   }
 
   get size(): number {
-    return this.count;
+    return this.only ? this.only.length : this.count;
   }
 
   /** The merged groups: key values and reduce-side states (before finish), in no particular order. */
   *entries(): IterableIterator<GroupEntry> {
-    for (let g = 0; g < this.count; g++) yield this.entry(g);
+    if (this.only) for (const g of this.only) yield this.entry(g);
+    else for (let g = 0; g < this.count; g++) yield this.entry(g);
+  }
+
+  /**
+   * A read-only view of the groups whose key values pass `keep`: it reads this merger's columns
+   * (nothing is copied or finished), so what this merger folds into those groups later shows in
+   * it; groups this merger gains later do not. A cheap way to read a few groups of a large merger.
+   */
+  filtered(keep: (keys: readonly Scalar[]) => boolean): GroupMerger {
+    const groups: number[] = [];
+    const take = (g: number): void => { if (keep(this.keyCols.map((c) => c[g]!))) groups.push(g); };
+    if (this.only) this.only.forEach(take);
+    else for (let g = 0; g < this.count; g++) take(g);
+    return new GroupMerger(this.query, { of: this.source, groups });
   }
 
   private entry(g: number): GroupEntry {
@@ -99,6 +119,7 @@ export class GroupMerger {
 
   /** Fold one partition's partial in (partials carry one state per slot, see stateSlots). */
   add(p: GroupPartial): void {
+    if (this.only) throw new Error('a filtered view of a merger is read-only');
     const slots = this.slots.owners.map((owner) => {
       const spec = this.query.aggs[owner]!;
       return { spec, agg: getAggregate(spec.kind) };
