@@ -178,7 +178,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   }
 
   /** The last page sent, by its ETag (the template, the version, and whether the first paint is in it). */
-  let pageCache: { etag: string; body: Buffer; gzip: Buffer; csp: string } | null = null;
+  let pageCache: { etag: string; body: Buffer; gzip: Buffer } | null = null;
 
   /**
    * The page, with the current manifest, preload hints for its data (so the reports download
@@ -190,21 +190,23 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     const manifest = watcher.current();
     const paint = firstPaint.get(manifest.version);
     const etag = `"${asset.etag.slice(1, -1)}-${css.etag.slice(1, 9)}-${manifest.version}${paint ? '-p' : ''}"`;
-    const headers: Record<string, string> = { ETag: etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' };
+    // The stylesheet inline, allowed by its hash: the first paint waits for no request (on a
+    // busy machine the browser asked for the stylesheet 300-700 ms after the HTML was in).
+    const style = inlineStyle(css.body.toString('utf8'));
+    // the CSP goes on a 304 too: the browser keeps the headers of a revalidated response
+    const headers: Record<string, string> = {
+      ETag: etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding', 'Content-Security-Policy': style ? pageCsp(style.hash) : PAGE_CSP,
+    };
     if (req.headers['if-none-match'] === etag) return send(res, 304, asset.type, '', headers);
     if (pageCache?.etag !== etag) {
       const shared = await loadShared();
       const hints = preloadMarkup(manifest, basename(outDir), shared.model.TABLE_NAMES, opts.cluster !== undefined);
       let page = asset.body.toString('utf8').replace('<!-- logframe:manifest -->', hints.manifest).replace('<!-- logframe:preload -->', hints.links);
-      // The stylesheet inline, allowed by its hash: the first paint waits for no request (on a
-      // busy machine the browser asked for the stylesheet 300-700 ms after the HTML was in).
-      const style = inlineStyle(css.body.toString('utf8'));
       if (style) page = page.replace('<link rel="stylesheet" href="/static/app.css">', style.markup);
       if (paint) page = paintPage(page, paint, shared);
       const body = Buffer.from(page);
-      pageCache = { etag, body, gzip: gzipSync(body, { level: 6 }), csp: style ? pageCsp(style.hash) : PAGE_CSP };
+      pageCache = { etag, body, gzip: gzipSync(body, { level: 6 }) };
     }
-    headers['Content-Security-Policy'] = pageCache.csp;
     const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     if (gz) headers['Content-Encoding'] = 'gzip';
     return send(res, 200, asset.type, gz ? pageCache.gzip : pageCache.body, headers);
