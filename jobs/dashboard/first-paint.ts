@@ -1,8 +1,9 @@
 /**
  * The page's first paint, drawn by the server: the default (unfiltered) view's key metrics,
- * header, filter chips and the charts in view at 1440x900 as static SVG (echarts SSR, as for
- * report.html), written into index.html. The page paints them as soon as the HTML and CSS are
- * in; app.js then draws its live charts over them and removes the pictures (hydration).
+ * header, filter chips and the charts in view at 1440x900 as pictures (echarts SSR to SVG, as
+ * for report.html, then PNG with resvg), written into index.html. The page paints them as soon
+ * as the HTML is in; app.js then draws its live charts over them and removes the pictures
+ * (hydration).
  *
  * Computed once per report version, off the request path: `FirstPaintCache` warms it at server
  * start and on every change the watcher sees; a request for a version not ready yet gets the
@@ -12,7 +13,7 @@ import { basename } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { html, type Markup } from './html.js';
 import { readColumns, readReport, readSummary } from './outdir.js';
-import { renderSvg } from './render.js';
+import { renderSvg, svgToPng } from './render.js';
 import { loadShared, type Kpi, type Shared } from './shared.js';
 import { listReports, versionOf, type ReportWatcher } from './watch.js';
 import type { Columns } from './static/types.js';
@@ -39,7 +40,8 @@ export function chartWidth(cols: number): number {
 /** One chart's picture and the panel state around it. */
 export interface PaintedPanel {
   id: string;
-  svg: string;
+  /** data: URL of the PNG, drawn at `width` x `height` (1 image px per CSS px). */
+  src: string;
   width: number;
   height: number;
   note: string | null;
@@ -89,7 +91,10 @@ export async function buildFirstPaint(outDir: string, version: string): Promise<
     if (!def || !layout) continue;
     const res = def.build(view, model, ui);
     const width = chartWidth(layout.cols);
-    painted.push({ id, svg: renderSvg(res.option, width, layout.height), width, height: layout.height, note: res.empty ? null : res.note, empty: res.empty });
+    // PNG, not SVG: an SVG picture is a document the page's main thread parses and lays out
+    // (its text most of all: 40-120 ms a chart in a trace of a load), where a PNG is decoded off it.
+    const png = svgToPng(renderSvg(res.option, width, layout.height));
+    painted.push({ id, src: `data:image/png;base64,${png.toString('base64')}`, width, height: layout.height, note: res.empty ? null : res.note, empty: res.empty });
     await yieldToLoop();
   }
   const det = model.detectors.find((d) => d.name === ui.detector) ?? null;
@@ -162,11 +167,6 @@ export class FirstPaintCache {
   }
 }
 
-/** Escaped markup of the data URL of an SVG document (an <img> runs no script and loads nothing). */
-function svgDataUrl(svg: string): string {
-  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
-}
-
 /**
  * index.html with the first paint written in. Every value from the data goes through `html`'s
  * escaping; the charts are images (data URLs of echarts' SVG). Throws when the template lacks a
@@ -194,7 +194,7 @@ export function paintPage(template: string, p: FirstPaint, shared: Shared): stri
     const anchor = `data-panel="${panel.id}">`;
     if (panel.empty) page = replaceOnce(page, `<section class="card panel `, html`<section class="card panel is-empty `, anchor);
     if (panel.note !== null) page = replaceAfter(page, anchor, '<p class="panel-note" hidden></p>', html`<p class="panel-note">${panel.note}</p>`);
-    page = replaceAfter(page, anchor, `h-${panel.height}"></div>`, html`h-${panel.height}"><img class="first-paint" elementtiming="${`panel:${panel.id}`}" alt="" width="${panel.width}" height="${panel.height}" src="${svgDataUrl(panel.svg)}"></div>`);
+    page = replaceAfter(page, anchor, `h-${panel.height}"></div>`, html`h-${panel.height}"><img class="first-paint" elementtiming="${`panel:${panel.id}`}" alt="" width="${panel.width}" height="${panel.height}" src="${panel.src}"></div>`);
   }
   return page;
 }
