@@ -1,12 +1,15 @@
 /**
- * The dashboard server: the page, its whitelisted assets, the report files of ONE output folder
- * (nothing outside it), a manifest, server-sent events when the folder changes, and /metrics.
+ * The dashboard server: the page (with the current version's first paint drawn in), its
+ * whitelisted assets, the report files of ONE output folder (nothing outside it), a manifest,
+ * server-sent events when the folder changes, and /metrics.
  * GET and HEAD only; loopback by default, with a Host check against DNS rebinding.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, extname, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { Assets, CONTENT_TYPES, isAssetPath } from './assets.js';
 import { confine, looksLikeTraversal, splitRequestPath } from './confine.js';
 import { portInUse } from './errors.js';
@@ -16,8 +19,6 @@ import { ReportWatcher, type Manifest, type ReportFile } from './watch.js';
 import { html, jsonScript } from './html.js';
 import { loadShared } from './shared.js';
 import { FirstPaintCache, paintPage } from './first-paint.js';
-import { gzipSync } from 'node:zlib';
-import { createHash } from 'node:crypto';
 import type { ClusterStatus } from '../../engine/executors/cluster-status.js';
 
 /** Options of `startDashboard`. */

@@ -689,6 +689,18 @@ function painted() {
   return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(undefined))));
 }
 
+/**
+ * The server's pictures of the charts in view decoded and on screen for a frame, so hydration
+ * never replaces one that was not shown yet (a picture still decoding when its live chart was
+ * drawn would never be painted). Usually long done by the time the page can draw: two frames.
+ */
+async function firstPaintShown() {
+  const pictures = /** @type {HTMLImageElement[]} */ ([...document.querySelectorAll('img.first-paint')]);
+  if (pictures.length === 0) return;
+  await Promise.all(pictures.map((p) => p.decode().catch(() => undefined)));
+  await painted();
+}
+
 async function main() {
   readHash();
   // With no filter in the URL, the first view is drawn without the filter cubes (identical
@@ -707,6 +719,7 @@ async function main() {
     failed = err;
   }
   await domReady;
+  await firstPaintShown();
   bindControls();
   setLive('', 'Connecting…');
   if (failed !== null) showBanner(`Cannot load the reports: ${failed instanceof Error ? failed.message : String(failed)}`);
