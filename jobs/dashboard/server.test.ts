@@ -4,10 +4,12 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJsonFile } from '../report/write.js';
 import { startDashboard, type Dashboard } from './server.js';
 import { writeFixture, type Fixture } from './testing/fixture.js';
+import { staticDir } from './static-dir.js';
 
 const SECRET = 'TOPSECRET-do-not-serve';
 let base: string;
@@ -80,6 +82,30 @@ describe('serving', () => {
     expect(r.headers['x-content-type-options']).toBe('nosniff');
     expect(r.headers['x-frame-options']).toBe('DENY');
     expect(r.body.toString()).toContain('<script src="/static/app.js" type="module" async fetchpriority="high"></script>');
+  });
+
+  it('inlines the stylesheet, allowed by its hash alone, on a 200 and on a 304; gzips the page when asked', async () => {
+    const r = await get('/');
+    const page = r.body.toString();
+    const css = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1];
+    expect(css).toBe(await readFile(join(staticDir(), 'app.css'), 'utf8'));
+    expect(page).not.toContain('href="/static/app.css"');
+    const hash = `'sha256-${createHash('sha256').update(css!).digest('base64')}'`;
+    const csp = String(r.headers['content-security-policy']);
+    expect(csp).toContain(`style-src 'self' ${hash};`);
+    expect(csp).not.toContain('unsafe');
+    const again = await get('/', { 'If-None-Match': String(r.headers.etag) });
+    expect(again.status).toBe(304);
+    expect(again.headers['content-security-policy']).toBe(csp);
+    const gz = await get('/', { 'Accept-Encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe(page);
+  });
+
+  it('carries the first paint of the current version', async () => {
+    const page = (await get('/')).body.toString();
+    expect(page).toContain(`data-first-paint="${dash.watcher.current().version}"`);
+    expect(page).toContain(`elementtiming="kpi-total">${fx.summary.parsed.toLocaleString('en-US')}</span>`);
   });
 
   it('serves the whitelisted vendor builds, gzipped when asked', async () => {

@@ -36,7 +36,7 @@ const state = {
   /** @type {string | null} */ pendingVersion: null,
   /** @type {Promise<void> | null} */ loading: null,
   reloadAgain: false,
-  /** @type {number | null} */ firstRenderMs: null,
+  /** @type {number | null} */ interactiveRenderMs: null,
   /** @type {number | null} */ updatedAt: null,
   connected: false,
   /** @type {{ refresh: () => Promise<void>, stop: () => void } | null} */ cluster: null,
@@ -409,6 +409,9 @@ function renderPanel(id, model, view, animate = true) {
     formatter: tooltipFormatter((v) => fmtTime(Number(v))),
   };
   chart.setOption({ ...option, tooltip, ...(animate ? {} : { animation: false }) }, { notMerge: true });
+  // Hydration: the live chart is drawn (synchronously, on its canvas) over the server's picture
+  // of it, which goes in the same task, so no frame shows neither.
+  node.querySelector('img.first-paint')?.remove();
   if (id === 'health_gauge') setText('health-meta', view.health.status ?? '');
   if (id === 'rt_distribution') setText('rt-meta', view.latency.p95 !== null ? `P95 ${fmtMs(view.latency.p95)}` : '');
 }
@@ -476,7 +479,7 @@ function renderFooter(model) {
   const parts = [];
   if (s) parts.push(`${fmtInt(s.lines)} lines in ${(s.elapsed_ms / 1000).toFixed(2)} s (${fmtCompact(s.lines_per_sec)} lines/s)`);
   if (state.updatedAt) parts.push(`loaded ${fmtTime(state.updatedAt, true)} UTC`);
-  if (state.firstRenderMs !== null) parts.push(`first render ${Math.round(state.firstRenderMs)} ms`);
+  if (state.interactiveRenderMs !== null) parts.push(`interactive ${Math.round(state.interactiveRenderMs)} ms`);
   setText('foot-text', parts.join(' · '));
 }
 
@@ -686,6 +689,18 @@ function painted() {
   return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(undefined))));
 }
 
+/**
+ * The server's pictures of the charts in view decoded and on screen for a frame, so hydration
+ * never replaces one that was not shown yet (a picture still decoding when its live chart was
+ * drawn would never be painted). Usually long done by the time the page can draw: two frames.
+ */
+async function firstPaintShown() {
+  const pictures = /** @type {HTMLImageElement[]} */ ([...document.querySelectorAll('img.first-paint')]);
+  if (pictures.length === 0) return;
+  await Promise.all(pictures.map((p) => p.decode().catch(() => undefined)));
+  await painted();
+}
+
 async function main() {
   readHash();
   // With no filter in the URL, the first view is drawn without the filter cubes (identical
@@ -704,6 +719,7 @@ async function main() {
     failed = err;
   }
   await domReady;
+  await firstPaintShown();
   bindControls();
   setLive('', 'Connecting…');
   if (failed !== null) showBanner(`Cannot load the reports: ${failed instanceof Error ? failed.message : String(failed)}`);
@@ -711,10 +727,12 @@ async function main() {
     const deferred = lazyPaths.size > 0;
     // Unanimated: the first paint shows the charts whole, and echarts has no animation frames to run.
     let all = render({ visibleOnly: deferred, animate: false });
-    // First render: KPIs and the panels in view, painted (ms since navigation start).
+    // Interactive render: KPIs and the live charts in view drawn by the page, painted (ms since
+    // navigation start). The server's first paint (pictures of the same charts) came before it;
+    // the bench measures that one with the browser's Element Timing.
     await painted();
-    state.firstRenderMs = performance.now();
-    document.documentElement.dataset.firstRenderMs = String(Math.round(state.firstRenderMs));
+    state.interactiveRenderMs = performance.now();
+    document.documentElement.dataset.interactiveRenderMs = String(Math.round(state.interactiveRenderMs));
     if (deferred) {
       // then the cubes: decoded, the model rebuilt from every table, the whole page drawn
       const lazy = await first.later.catch(() => []);

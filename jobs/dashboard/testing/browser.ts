@@ -18,12 +18,13 @@ export const hasChromium = existsSync(CHROMIUM);
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 
 /** A browser context with its own throwaway profile; `close` removes the profile. */
-export async function launch(opts: { offline?: boolean } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launch(opts: { offline?: boolean; javaScript?: boolean } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'logframe-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     offline: opts.offline ?? false,
+    javaScriptEnabled: opts.javaScript ?? true,
     viewport: { width: 1440, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
