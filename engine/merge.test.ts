@@ -40,4 +40,16 @@ describe('GroupMerger', () => {
     expect(back.size).toBe(keys.length);
     expect(back.rows().map((r) => r[2])).toEqual(keys.map(() => 2));
   });
+
+  it('filtered() reads the kept groups with their merged states, copying nothing', () => {
+    const m = new GroupMerger(query);
+    const rows = [[1, 'x'], [2, 'x'], [3, 'y']] as [unknown, unknown][];
+    m.add(partial(rows, [1, 2, 3], [10, 20, 30]));
+    const view = m.filtered((k) => k[0] !== 2);
+    expect(view.rows()).toEqual([[1, 'x', 1, 10], [3, 'y', 3, 10]]);
+    // the states are shared: what the full merger folds in later shows in the view
+    m.add(partial([[3, 'y']], [1], [2]));
+    expect(view.rows()).toEqual([[1, 'x', 1, 10], [3, 'y', 4, 8]]);
+    expect(m.size).toBe(3);
+  });
 });

@@ -89,6 +89,17 @@ export class GroupMerger {
     return m;
   }
 
+  /**
+   * A merger over the groups whose key values pass `keep`, sharing their states (nothing is
+   * copied or finished): a cheap view to read a few groups of a large merger. Adding to either
+   * changes the states of both.
+   */
+  filtered(keep: (keys: readonly Scalar[]) => boolean): GroupMerger {
+    const m = new GroupMerger(this.query);
+    for (const [id, g] of this.groups) if (keep(g.keys)) m.groups.set(id, g);
+    return m;
+  }
+
   /** The merged state behind aggregation `i` of the query. */
   stateOf(entry: { states: unknown[] }, i: number): unknown {
     return entry.states[this.slots.slots[i]!];
