@@ -472,8 +472,6 @@ export class Follower {
     const w = effectiveWindow(this.config.alerts.window);
     const windows = new Set([...this.touched].map((m) => Math.floor(m / w) * w));
     const all = this.allWindows;
-    this.touched.clear();
-    this.allWindows = false;
     const results = this.alertResults(all ? null : (m) => windows.has(Math.floor(m / w) * w));
     const last = results.lastTimestamp;
     const minute = last === null ? Number.NEGATIVE_INFINITY : Math.floor(last / MINUTE) * MINUTE;
@@ -497,6 +495,9 @@ export class Follower {
     if (this.recent) candidates.push(...fastRateAlerts(this.recent.window(), this.config.alerts.rules));
     // data time, as the batch job: an episode resolves when later lines show it gone, not because lines stopped coming
     const sent = this.alerts.evaluate(candidates, horizonOf(results) ?? Date.now()).length;
+    // decided: a poll that failed before this point reads these windows again next time
+    this.touched.clear();
+    this.allWindows = false;
     this.totals.alerts += sent;
     return sent;
   }
