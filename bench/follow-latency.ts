@@ -11,7 +11,8 @@
  *   pipeline:   the line that made the rule true is written  -> that alert is in alerts.log
  * (the difference is the rule's own delay: an error_rate over a 1-minute window needs enough
  * failing lines to outweigh the healthy ones already in that window). It samples the follower's
- * RSS and its lag (bytes written but not yet in the checkpoint) every 10 s.
+ * RSS every second (one sample swings by tens of MB with what the follower is doing: a report set,
+ * a line pass) and prints it with its lag (bytes written but not yet in the checkpoint) every 10 s.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, statSync, writeFileSync, existsSync } from 'node:fs';
@@ -84,8 +85,9 @@ const tail = setInterval(() => {
   }
 }, 5);
 
-// RSS and lag every 10 s
+// RSS every second, printed with the lag every 10 s
 const samples: { t: number; rssMB: number; lagBytes: number }[] = [];
+const rssSamples: { t: number; rssMB: number }[] = [];
 let producedBytes = 0;
 function rssOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -100,6 +102,7 @@ function checkpointOffset(): number {
   }
 }
 const t0 = Date.now();
+const rssSampler = setInterval(() => rssSamples.push({ t: (Date.now() - t0) / 1000, rssMB: rssOf(follower.pid!) }), 1000);
 const sampler = setInterval(() => {
   samples.push({ t: Math.round((Date.now() - t0) / 1000), rssMB: rssOf(follower.pid!), lagBytes: Math.max(0, producedBytes - checkpointOffset()) });
   const s = samples[samples.length - 1]!;
@@ -129,6 +132,7 @@ const produced = await producer.run();
 for (let i = 0; i < 100 && checkpointOffset() < produced.bytes; i++) await new Promise((r) => setTimeout(r, 100));
 await new Promise((r) => setTimeout(r, 500));
 clearInterval(sampler);
+clearInterval(rssSampler);
 clearInterval(tail);
 follower.kill('SIGTERM');
 const code = await followerExit;
@@ -223,20 +227,23 @@ const e2e = col('e2e');
 process.stdout.write(`end to end within 1 s: ${e2e.filter((x) => x <= 1000).length} of ${rows.length} outages (a missed alert counts as over)\n`);
 const rss = samples.map((s) => s.rssMB);
 process.stdout.write(`follower RSS MB every 10 s: ${rss.map((x) => x.toFixed(0)).join(' ')}\n`);
-if (rss.length > 2) {
-  const firstMin = samples.filter((s) => s.t <= 70).map((s) => s.rssMB);
-  const lastMin = samples.filter((s) => s.t > samples[samples.length - 1]!.t - 60).map((s) => s.rssMB);
+if (rssSamples.length > 20) {
   const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  process.stdout.write(`RSS first minute avg ${avg(firstMin).toFixed(0)} MB, last minute avg ${avg(lastMin).toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB\n`);
+  const end = rssSamples[rssSamples.length - 1]!.t;
+  const firstMin = rssSamples.filter((s) => s.t <= 60).map((s) => s.rssMB);
+  const lastMin = rssSamples.filter((s) => s.t > end - 60).map((s) => s.rssMB);
+  const max = Math.max(...rssSamples.map((s) => s.rssMB));
+  process.stdout.write(`RSS (sampled every second) first minute avg ${avg(firstMin).toFixed(0)} MB, last minute avg ${avg(lastMin).toFixed(0)} MB, max ${max.toFixed(0)} MB\n`);
   const perMinute = new Map<number, number[]>();
-  for (const x of samples) {
-    const m = Math.floor(Math.max(0, x.t - 1) / 60);
+  for (const x of rssSamples) {
+    const m = Math.floor(x.t / 60);
     perMinute.set(m, [...(perMinute.get(m) ?? []), x.rssMB]);
   }
-  const minutesAvg = [...perMinute.values()].map(avg);
+  // a last partial minute of a few samples says little: minutes with at least 30 samples
+  const minutesAvg = [...perMinute.values()].filter((xs) => xs.length >= 30).map(avg);
   process.stdout.write(`RSS average per minute: ${minutesAvg.map((x) => x.toFixed(0)).join(' ')} MB\n`);
   // the trend after the first minute (heaps and pools are still growing to their working size then)
-  const later = samples.filter((x) => x.t > 60);
+  const later = rssSamples.filter((x) => x.t > 60);
   if (later.length > 2) {
     const mt = avg(later.map((x) => x.t));
     const mr = avg(later.map((x) => x.rssMB));

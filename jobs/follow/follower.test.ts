@@ -120,4 +120,44 @@ describe('the follower', () => {
       }
     }
   });
+
+  it('runs the threshold rules on the windows with new lines only, and still alerts a window that late lines make cross', async () => {
+    const base = Date.UTC(2026, 0, 5, 10, 0, 0);
+    const stamp = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23);
+    // one minute: 200 healthy web lines and 20 of `service`, `errors` of them failing
+    const minute = (m: number, service: string, errors: number): string[] => [
+      ...Array.from({ length: 200 }, (_, k) => `${stamp(base + m * 60_000 + k * 250)} INFO web request done`),
+      ...Array.from({ length: 20 }, (_, k) => `${stamp(base + m * 60_000 + k * 2_500 + 7)} ${k < errors ? 'ERROR' : 'INFO'} ${service} call ${k < errors ? 'failed' : 'done'}`),
+    ];
+    const chunks = [
+      minute(0, 'payment', 0), minute(1, 'payment', 10), minute(2, 'payment', 0), minute(3, 'payment', 0),
+      // with minute 4, late lines for minute 1: auth crosses there and nowhere else
+      [...minute(4, 'payment', 0), ...minute(1, 'auth', 10).slice(200)],
+      minute(5, 'payment', 0),
+    ];
+    const dir = mkdtempSync(path.join(tmpdir(), 'logframe-follow-windows-'));
+    const file = path.join(dir, 'app.log');
+    const cfg = (out: string): Config => {
+      const c = config(dir, 'app.log', out, '');
+      c.alerts.fast_window = 0;
+      c.alerts.cooldown = 0;
+      c.alerts.rules.error_count = 10_000;
+      c.alerts.rules.critical_count = 10_000;
+      return c;
+    };
+    writeFileSync(file, '');
+    const f = await Follower.start(cfg('out'), { watch: false, log: () => {} });
+    for (const c of chunks) {
+      appendFileSync(file, c.join('\n') + '\n');
+      await f.cycle();
+    }
+    await f.stop();
+    await runJob(cfg('batch'));
+    const rateAlerts = (out: string): string[] => readFileSync(path.join(dir, out, 'alerts.log'), 'utf8').trim().split('\n').filter(Boolean)
+      .map((l) => JSON.parse(l) as { rule: string; scope: string; status: string; time: string; severity: string })
+      .filter((a) => a.rule === 'error_rate' && a.status === 'firing').map((a) => `${a.time} ${a.scope} ${a.severity}`).sort();
+    const minute1 = new Date(base + 60_000).toISOString();
+    expect(rateAlerts('out')).toEqual([`${minute1} auth CRITICAL`, `${minute1} payment CRITICAL`]);
+    expect(rateAlerts('out')).toEqual(rateAlerts('batch'));
+  });
 });
