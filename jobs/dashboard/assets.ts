@@ -33,6 +33,7 @@ const STATIC_FILES: Record<string, string> = {
   '/': 'index.html',
   '/index.html': 'index.html',
   '/static/app.css': 'app.css',
+  '/static/boot.js': 'boot.js',
   '/static/app.js': 'app.js',
   '/static/model.js': 'model.js',
   '/static/panels.js': 'panels.js',

@@ -53,7 +53,7 @@ describe.skipIf(!built)('built commands', { timeout: 60_000 }, () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('id="logframe-manifest"');
       const { panels } = await loadShared();
-      for (const p of ['static/app.js', 'static/model.js', 'static/panels.js', 'static/tables.js', 'static/dom.js', 'static/format.js', 'static/app.css', 'vendor/echarts.min.js', 'vendor/arrow.min.js', 'reports/summary.json', 'metrics']) {
+      for (const p of ['static/boot.js', 'static/app.js', 'static/model.js', 'static/panels.js', 'static/tables.js', 'static/dom.js', 'static/format.js', 'static/app.css', 'vendor/echarts.min.js', 'vendor/arrow.min.js', 'reports/summary.json', 'metrics']) {
         expect((await fetch(url + p)).status, p).toBe(200);
       }
       expect(panels.PANELS.length).toBeGreaterThan(0);

@@ -25,11 +25,14 @@ describe('index.html', () => {
     expect(page).toContain('<!-- logframe:preload -->');
   });
 
-  it('asks for the scripts before the report files, and holds the manifest before the scripts', () => {
+  it('asks for the scripts before the report files, runs none before the first paint, and holds the manifest before the scripts', () => {
     const at = (s: string): number => page.indexOf(s);
     expect(at('<!-- logframe:manifest -->')).toBeGreaterThan(0);
-    expect(at('<!-- logframe:manifest -->')).toBeLessThan(at('<script src="/vendor/echarts.min.js"'));
-    for (const src of ['/vendor/echarts.min.js', '/vendor/arrow.min.js', '/static/app.js']) expect(at(`src="${src}"`), src).toBeLessThan(at('<!-- logframe:preload -->'));
+    expect(at('<!-- logframe:manifest -->')).toBeLessThan(at('<link rel="preload" href="/vendor/echarts.min.js"'));
+    // the scripts are preloaded (downloaded, not run) and started by boot.js after the first paint
+    for (const src of ['/vendor/echarts.min.js', '/vendor/arrow.min.js', '/static/app.js']) expect(at(`href="${src}"`), src).toBeLessThan(at('<!-- logframe:preload -->'));
+    expect(at('<script src="/static/boot.js" type="module"></script>')).toBeLessThan(at('<!-- logframe:preload -->'));
+    expect(page).not.toMatch(/<script src="\/(vendor|static\/app)/);
   });
 
   it('has one section per chart panel, sized as PANEL_LAYOUT says', () => {

@@ -81,7 +81,7 @@ describe('serving', () => {
     expect(r.headers['content-security-policy']).not.toContain('unsafe');
     expect(r.headers['x-content-type-options']).toBe('nosniff');
     expect(r.headers['x-frame-options']).toBe('DENY');
-    expect(r.body.toString()).toContain('<script src="/static/app.js" type="module" async fetchpriority="high"></script>');
+    expect(r.body.toString()).toContain('<script src="/static/boot.js" type="module"></script>');
   });
 
   it('inlines the stylesheet, allowed by its hash alone, on a 200 and on a 304; gzips the page when asked', async () => {

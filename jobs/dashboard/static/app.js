@@ -53,26 +53,36 @@ async function getJson(url) {
 }
 
 /**
- * The DOM and echarts are ready. echarts is deferred, so it runs after parsing and before
- * DOMContentLoaded; this async module may run earlier, while readyState is already
- * "interactive", so the test is for the global itself.
+ * A vendor script (a global it sets) has run; a failed load settles it too.
+ * @param {string} src
+ * @param {unknown} present the global, when it is already set
+ * @returns {Promise<undefined>}
  */
-const domReady = window.echarts
-  ? Promise.resolve(undefined)
-  : new Promise((done) => document.addEventListener('DOMContentLoaded', () => done(undefined), { once: true }));
+function scriptLoaded(src, present) {
+  if (present) return Promise.resolve(undefined);
+  return new Promise((done) => {
+    const tag = document.querySelector(`script[src="${src}"]`);
+    if (!tag) return done(undefined);
+    tag.addEventListener('load', () => done(undefined), { once: true });
+    tag.addEventListener('error', () => done(undefined), { once: true });
+  });
+}
 
 /**
- * apache-arrow is in. It is loaded async, not deferred: it runs as soon as it arrives, so the
- * reports are decoded and modeled while echarts (deferred, 0.65 MB) is still being parsed off
- * the main thread, instead of after it ran. A failed load settles it too (the decode then fails
- * per file and the page says so).
+ * The DOM and echarts are ready. static/boot.js adds the vendor scripts' tags after the first
+ * paint and then imports this module, so the tags are there to wait on (a page that loads this
+ * module some other way with the globals already set does not wait).
  */
-const arrowReady = window.Arrow ? Promise.resolve(undefined) : new Promise((done) => {
-  const tag = document.querySelector('script[src="/vendor/arrow.min.js"]');
-  if (!tag) return done(undefined);
-  tag.addEventListener('load', () => done(undefined), { once: true });
-  tag.addEventListener('error', () => done(undefined), { once: true });
-});
+const domReady = Promise.all([
+  scriptLoaded('/vendor/echarts.min.js', window.echarts),
+  document.readyState !== 'loading' ? undefined : new Promise((done) => document.addEventListener('DOMContentLoaded', () => done(undefined), { once: true })),
+]);
+
+/**
+ * apache-arrow is in: the reports are decoded and modeled as soon as it has run, while echarts
+ * (0.65 MB, added after it) is still being parsed and run.
+ */
+const arrowReady = scriptLoaded('/vendor/arrow.min.js', window.Arrow);
 
 /**
  * @typedef {{ path: string, file: ReportFile, body: ArrayBuffer | string | unknown }} Fetched
