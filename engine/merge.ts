@@ -34,7 +34,7 @@ type KeyIndex = Map<Scalar, KeyIndex | number>;
  * group is then a slot in each column (numbers in a column of numbers are stored unboxed) and an
  * entry in the last level's map. An object per group with an array of keys and an array of
  * states, keyed by a string of its keys, cost about twice the heap (the job's mergers held ~95 MB
- * at the end of the scan of the 5M-line benchmark file, ~56 MB stored by column), and building
+ * at the end of the scan of the 5M-line benchmark file, ~51 MB stored by column), and building
  * and hashing a key string for every group of every partial was most of the main thread's merge
  * time.
  */

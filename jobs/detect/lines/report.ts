@@ -55,6 +55,8 @@ export async function anomalyReport(
   }
   const model = lineModelOf(config, results);
   const pass = model ? runLinePass(engine, scan, model, findings.spans, { extensions, rules: ruleSpecOf(config), gzip: opts.gzip, signal: opts.signal }) : null;
+  // a failure of the pass is read at `await pass` below; until then it must not count as unhandled
+  pass?.catch(() => undefined);
   // the pass's first tasks are posted within this turn of the event loop; the main thread's own
   // work then runs beside them instead of before or after
   if (pass) await new Promise((resolve) => setImmediate(resolve));
