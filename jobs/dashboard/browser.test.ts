@@ -62,6 +62,18 @@ async function serve(dir: string): Promise<Dashboard> {
 
 const kpi = (page: Page, id: string): Promise<string> => page.locator(`#${id} .kpi-value`).innerText();
 
+/** Every summary KPI card shows the summary's value, formatted as the page formats it. */
+async function expectSummaryKpis(page: Page, summary: Fixture['summary']): Promise<void> {
+  const f = shared.format;
+  expect(await kpi(page, 'kpi-total')).toBe(f.fmtInt(summary.parsed));
+  expect(await kpi(page, 'kpi-errors')).toBe(f.fmtInt(summary.errors));
+  expect(await kpi(page, 'kpi-rate')).toBe(f.fmtPct(summary.error_rate));
+  expect(await kpi(page, 'kpi-health')).toBe(summary.health_score!.toFixed(1));
+  expect(await kpi(page, 'kpi-anomalies')).toBe(f.fmtInt(summary.anomalies));
+  expect(await kpi(page, 'kpi-incidents')).toBe(f.fmtInt(summary.incidents));
+  expect(await kpi(page, 'kpi-p95')).toBe(f.fmtMs(summary.response_time_ms.p95));
+}
+
 /**
  * What the bench's first render is made of: the ids of the KPIs and of the panels in view at
  * 1440x900 (`panel:ID`), and the Element Timing paints the page saw (identifier → renderTime).
@@ -144,14 +156,7 @@ describe.skipIf(!hasChromium)('the dashboard in chromium', { timeout: 180_000 },
 
   it('loads a generated run and shows the right totals', async () => {
     const { page, problems } = await open(dash.url);
-    const f = shared.format;
-    expect(await kpi(page, 'kpi-total')).toBe(f.fmtInt(fx.summary.parsed));
-    expect(await kpi(page, 'kpi-errors')).toBe(f.fmtInt(fx.summary.errors));
-    expect(await kpi(page, 'kpi-rate')).toBe(f.fmtPct(fx.summary.error_rate));
-    expect(await kpi(page, 'kpi-health')).toBe(fx.summary.health_score!.toFixed(1));
-    expect(await kpi(page, 'kpi-anomalies')).toBe(f.fmtInt(fx.summary.anomalies));
-    expect(await kpi(page, 'kpi-incidents')).toBe(f.fmtInt(fx.summary.incidents));
-    expect(await kpi(page, 'kpi-p95')).toBe(f.fmtMs(fx.summary.response_time_ms.p95));
+    await expectSummaryKpis(page, fx.summary);
     expect(await seriesSum(page, 'errors_over_time', 'Errors')).toBe(fx.summary.errors);
     expect(await seriesSum(page, 'level_distribution', 'Logs')).toBe(fx.summary.parsed);
     expect(await page.locator('#dir-name').innerText()).toBe('run/');
@@ -256,15 +261,8 @@ describe.skipIf(!hasChromium)('the dashboard in chromium', { timeout: 180_000 },
     try {
       const page = await off.context.newPage();
       await page.goto(dash.url);
-      const f = shared.format;
       expect(await page.locator('html').getAttribute('data-first-paint')).toBe(dash.watcher.current().version);
-      expect(await kpi(page, 'kpi-total')).toBe(f.fmtInt(fx.summary.parsed));
-      expect(await kpi(page, 'kpi-errors')).toBe(f.fmtInt(fx.summary.errors));
-      expect(await kpi(page, 'kpi-rate')).toBe(f.fmtPct(fx.summary.error_rate));
-      expect(await kpi(page, 'kpi-health')).toBe(fx.summary.health_score!.toFixed(1));
-      expect(await kpi(page, 'kpi-anomalies')).toBe(f.fmtInt(fx.summary.anomalies));
-      expect(await kpi(page, 'kpi-incidents')).toBe(f.fmtInt(fx.summary.incidents));
-      expect(await kpi(page, 'kpi-p95')).toBe(f.fmtMs(fx.summary.response_time_ms.p95));
+      await expectSummaryKpis(page, fx.summary);
       expect(await page.locator('#dir-name').innerText()).toBe('run/');
       expect(await page.locator('#f-services [data-service]').count()).toBe(7);
       // each picture fills its chart box at its drawn size (no scaling, so the swap does not move anything)

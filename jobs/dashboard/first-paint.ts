@@ -15,7 +15,7 @@ import { html, type Markup } from './html.js';
 import { readColumns, readReport, readSummary } from './outdir.js';
 import { renderSvg, svgToPng } from './render.js';
 import { loadShared, type Kpi, type Shared } from './shared.js';
-import { listReports, versionOf, type ReportWatcher } from './watch.js';
+import { Coalesced, listReports, versionOf, type ReportWatcher } from './watch.js';
 import type { Columns } from './static/types.js';
 
 /**
@@ -124,9 +124,6 @@ export async function buildFirstPaint(outDir: string, version: string): Promise<
 export class FirstPaintCache {
   private ready: FirstPaint | null = null;
   private readyVersion: string | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-
   constructor(private readonly outDir: string, private readonly watcher: ReportWatcher, private readonly log: (line: string) => void = () => undefined) {}
 
   /** The first paint for `version`, or null when it is not computed (yet) or the folder has no reports. */
@@ -136,35 +133,25 @@ export class FirstPaintCache {
 
   /** Compute the first paint of the watcher's current version (coalesced: one run at a time, one more if asked meanwhile). */
   warm(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        const version = this.watcher.current().version;
-        if (version === this.readyVersion) continue;
-        try {
-          const paint = await buildFirstPaint(this.outDir, version);
-          // A run may have rewritten files while they were read: keep the result only if the
-          // folder is still at the version it was computed for (else the next change recomputes).
-          if (versionOf(await listReports(this.outDir)) === version) {
-            this.ready = paint;
-            this.readyVersion = version;
-          } else {
-            this.again = true;
-          }
-        } catch (err) {
-          // A half-written folder, say: serve the plain page for this version.
-          this.log(`dashboard: first paint of ${version}: ${(err as Error).message}`);
-        }
-      } while (this.again);
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.warmer.run();
   }
+
+  private readonly warmer = new Coalesced(async () => {
+    const version = this.watcher.current().version;
+    if (version === this.readyVersion) return false;
+    try {
+      const paint = await buildFirstPaint(this.outDir, version);
+      // A run may have rewritten files while they were read: keep the result only if the
+      // folder is still at the version it was computed for (else compute again).
+      if (versionOf(await listReports(this.outDir)) !== version) return true;
+      this.ready = paint;
+      this.readyVersion = version;
+    } catch (err) {
+      // A half-written folder, say: serve the plain page for this version.
+      this.log(`dashboard: first paint of ${version}: ${(err as Error).message}`);
+    }
+    return false;
+  });
 }
 
 /**

@@ -68,8 +68,6 @@ export class ReportWatcher extends EventEmitter<{ change: [Manifest] }> {
   private fsWatcher: FSWatcher | null = null;
   private poll: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
-  private scanning: Promise<void> | null = null;
-  private rescan = false;
   private readonly pollMs: number;
   private readonly debounceMs: number;
 
@@ -126,25 +124,44 @@ export class ReportWatcher extends EventEmitter<{ change: [Manifest] }> {
     this.debounce.unref();
   }
 
-  private scan(): Promise<void> {
-    if (this.scanning) {
-      this.rescan = true;
-      return this.scanning;
+  private readonly scanner = new Coalesced(async () => {
+    const files = await listReports(this.root);
+    const version = versionOf(files);
+    if (this.fsWatcher === null && this.poll !== null) this.watchFs();
+    if (version !== this.manifest.version) {
+      this.manifest = { version, files };
+      this.emit('change', this.manifest);
     }
-    this.scanning = (async () => {
+  });
+
+  private scan(): Promise<void> {
+    return this.scanner.run();
+  }
+}
+
+/**
+ * Async work run one at a time: a call while it runs asks for one more run after it (calls in the
+ * meantime make one), and the work itself may ask for one more by returning true.
+ */
+export class Coalesced {
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly work: () => Promise<boolean | void>) {}
+
+  run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
       do {
-        this.rescan = false;
-        const files = await listReports(this.root);
-        const version = versionOf(files);
-        if (this.fsWatcher === null && this.poll !== null) this.watchFs();
-        if (version !== this.manifest.version) {
-          this.manifest = { version, files };
-          this.emit('change', this.manifest);
-        }
-      } while (this.rescan);
+        this.again = false;
+        if ((await this.work()) === true) this.again = true;
+      } while (this.again);
     })().finally(() => {
-      this.scanning = null;
+      this.running = null;
     });
-    return this.scanning;
+    return this.running;
   }
 }
