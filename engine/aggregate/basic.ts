@@ -119,9 +119,9 @@ interface SumState {
 
 /**
  * Fold partials into a merged sum state. A merged state lives as long as the job: when its list of
- * partials grows, it is replaced by an exact-size copy (slice), since V8 gives an array grown by
- * one element room for 17 (and a spread copy as much): ~150 bytes a state where 8-16 are used, and
- * the job keeps one per minute x level x service group.
+ * partials grows, it is replaced by an exact-size copy (slice), since V8 grows an array by half
+ * its length plus 16 elements (two partials then take ~150 bytes where 16 are used), and the job
+ * keeps one per minute x level x service group.
  */
 function mergeParts(a: SumState, parts: readonly number[]): void {
   const n = a.parts.length;
