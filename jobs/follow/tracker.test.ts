@@ -230,6 +230,35 @@ describe('file tracking', () => {
     expect(poll.relabels).toEqual(new Map([[f, `${f}.1`]]));
   });
 
+  it('restart: a file missing from one poll (hidden by a rotation in progress) is looked for again, not read twice', async () => {
+    const d = dir();
+    const f = path.join(d, 'app.log');
+    writeFileSync(f, lines(0, 30));
+    const a = tracker([`${d}/app.log*`]);
+    await readAll(a.t);
+    const saved = a.t.save();
+    a.t.close();
+    // while stopped: renamed to a name the inputs do not match for the first poll after the restart
+    renameSync(f, path.join(d, 'moving.tmp'));
+    const b = tracker([`${d}/app.log*`]);
+    b.t.restore(saved);
+    expect((await readAll(b.t)).read).toEqual([]);
+    expect(b.log.join('\n')).not.toMatch(/gone since the checkpoint/);
+    // then it shows up under a matched name (the rotation has finished) with two new lines
+    renameSync(path.join(d, 'moving.tmp'), `${f}.1`);
+    appendFileSync(`${f}.1`, lines(30, 2));
+    b.clock.now += 1000;
+    const { read } = await readAll(b.t);
+    expect(read).toEqual([['app.log.1', lines(0, 30).length, lines(0, 32).length]]);
+    // one that stays away is given up after the grace period, and said so
+    const c = tracker([`${d}/other.log*`]);
+    c.t.restore(saved);
+    await readAll(c.t);
+    c.clock.now += 5000;
+    await readAll(c.t);
+    expect(c.log.join('\n')).toMatch(/gone since the checkpoint/);
+  });
+
   it('a range whose file is truncated while the engine reads it is refused', async () => {
     const d = dir();
     const f = path.join(d, 'app.log');

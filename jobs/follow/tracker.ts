@@ -28,7 +28,19 @@ export interface TrackedFile {
   lastSize: number;
   /** When (ms) the size last changed. */
   grewAt: number;
+  /** Restored from a checkpoint and not found under any name the inputs match since then (ms). */
+  missingSince?: number;
 }
+
+/**
+ * How long (ms) a file restored from a checkpoint may go unfound before it counts as gone. The
+ * inputs are listed, then each name is stat'ed: a rotation that shifts app.log.N to app.log.N+1
+ * in between hides a file from one poll (its old name now holds the previous file, its new name
+ * was not listed). Declared gone at once, it was forgotten, then found at the next poll as a new
+ * file and read again from its start: lines counted twice (seen in exactly-once.test.ts,
+ * copytruncate, under load).
+ */
+const MISSING_GRACE_MS = 5_000;
 
 /** A tracked file as the checkpoint stores it. */
 export interface SavedFile {
@@ -166,9 +178,12 @@ export class FileTracker {
         const where = at?.path ?? f.path;
         const fd = openVerified(where, f.id);
         if (fd === null) {
-          lost.push(f);
+          // look again at the next polls before calling it gone (see MISSING_GRACE_MS)
+          f.missingSince ??= now;
+          if (now - f.missingSince >= MISSING_GRACE_MS) lost.push(f);
           continue;
         }
+        f.missingSince = undefined;
         f.fd = fd;
         f.detached = !at;
         f.path = where;
