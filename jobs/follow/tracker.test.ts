@@ -28,6 +28,18 @@ function tracker(patterns: string[], extra: Partial<TrackerOptions> = {}): { t: 
   return { t, log, clock };
 }
 
+/** app.log with 30 lines, read by a tracker that is then stopped: its folder, the file and its checkpoint. */
+async function followedAndStopped(): Promise<{ d: string; f: string; saved: ReturnType<FileTracker['save']> }> {
+  const d = dir();
+  const f = path.join(d, 'app.log');
+  writeFileSync(f, lines(0, 30));
+  const a = tracker([`${d}/app.log*`]);
+  await readAll(a.t);
+  const saved = a.t.save();
+  a.t.close();
+  return { d, f, saved };
+}
+
 /** Poll and commit every range (as the follower does after a good pass); returns what was read, as [name, start, end]. */
 async function readAll(t: FileTracker): Promise<{ read: [string, number, number][]; poll: PollResult }> {
   const poll = await t.poll();
@@ -213,13 +225,7 @@ describe('file tracking', () => {
   });
 
   it('restart: offsets come back from the checkpoint, renames made while stopped are followed', async () => {
-    const d = dir();
-    const f = path.join(d, 'app.log');
-    writeFileSync(f, lines(0, 30));
-    const a = tracker([`${d}/app.log*`]);
-    await readAll(a.t);
-    const saved = a.t.save();
-    a.t.close();
+    const { d, f, saved } = await followedAndStopped();
     appendFileSync(f, lines(30, 2));
     renameSync(f, `${f}.1`);
     writeFileSync(f, lines(300, 1));
@@ -231,13 +237,7 @@ describe('file tracking', () => {
   });
 
   it('restart: a file missing from one poll (hidden by a rotation in progress) is looked for again, not read twice', async () => {
-    const d = dir();
-    const f = path.join(d, 'app.log');
-    writeFileSync(f, lines(0, 30));
-    const a = tracker([`${d}/app.log*`]);
-    await readAll(a.t);
-    const saved = a.t.save();
-    a.t.close();
+    const { d, f, saved } = await followedAndStopped();
     // while stopped: renamed to a name the inputs do not match for the first poll after the restart
     renameSync(f, path.join(d, 'moving.tmp'));
     const b = tracker([`${d}/app.log*`]);
