@@ -12,11 +12,10 @@
 import { basename } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { html, type Markup } from './html.js';
-import { readColumns, readReport, readSummary } from './outdir.js';
+import { readInputs } from './outdir.js';
 import { renderSvg, svgToPng } from './render.js';
 import { loadShared, type Kpi, type Shared } from './shared.js';
 import { Coalesced, listReports, versionOf, type ReportWatcher } from './watch.js';
-import type { Columns } from './static/types.js';
 
 /**
  * The panels in view at 1440x900 on the default layout (the first two rows of the grid). The
@@ -68,19 +67,12 @@ export interface FirstPaint {
 export async function buildFirstPaint(outDir: string, version: string): Promise<FirstPaint | null> {
   const shared = await loadShared();
   const { model: m, panels, format: f } = shared;
-  const summary = await readSummary(outDir);
-  if (summary === null) return null;
   // The unfiltered view is identical without the filter cubes (model.test.ts), so they are not read.
-  const lazy = new Set(m.LAZY_TABLES);
-  const tables: Record<string, Columns> = {};
-  for (const name of m.TABLE_NAMES) {
-    if (lazy.has(name)) continue;
-    const cols = await readColumns(outDir, name);
-    if (cols !== null) tables[name] = cols;
-  }
-  const alertsText = (await readReport(outDir, 'alerts.log'))?.toString('utf8') ?? '';
+  const inputs = await readInputs(outDir, new Set(m.LAZY_TABLES));
+  const summary = inputs.summary;
+  if (summary === null) return null;
   await yieldToLoop(); // decoding is synchronous: let requests in between the steps
-  const model = m.buildModel({ summary, tables, alerts: m.parseAlerts(alertsText) });
+  const model = m.buildModel({ ...inputs, summary });
   const view = m.applyFilters(model, m.defaultFilter());
   const ui = panels.defaultUi(model);
   await yieldToLoop();

@@ -51,12 +51,12 @@ export async function readTable(root: string, name: string): Promise<Row[] | nul
   return model.rowsOf(cols);
 }
 
-/** Everything the page reads from `root`. */
-export async function readInputs(root: string): Promise<Inputs> {
+/** Everything the page reads from `root` (but the tables named in `skip`). */
+export async function readInputs(root: string, skip: ReadonlySet<string> = new Set()): Promise<Inputs> {
   const { model } = await loadShared();
   const summary = await readSummary(root);
   const tables: Record<string, Columns> = {};
-  await Promise.all(model.TABLE_NAMES.map(async (name) => {
+  await Promise.all(model.TABLE_NAMES.filter((name) => !skip.has(name)).map(async (name) => {
     const cols = await readColumns(root, name);
     if (cols !== null) tables[name] = cols;
   }));
