@@ -219,8 +219,8 @@ export function buildOutputs(
  * The job's pass over its inputs on `engine`: the merged results, with the anomaly report's
  * findings (named by partition and line within it) resolved to file lines by the partitions' line
  * counts. The engine's group mergers are let go once the results are read from them: they are
- * the biggest thing on the main heap after a pass (the minute x level x service grouping alone
- * holds about 36 MB on the 5M-line benchmark file) and nothing after the pass reads them.
+ * the biggest thing on the main heap after a pass (~51 MB at the end of the scan of the 5M-line
+ * benchmark file) and nothing after the pass reads them.
  * `onScanned` runs once the scan is done, before the results are read (the job closes its pool there).
  */
 export async function jobPass(
@@ -246,7 +246,8 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
   // Memory: the pool is closed as soon as the scan is done, before the results are read from the
   // merged states (reading them is the main thread's busiest moment), and the anomaly report's
   // line pass gets a fresh pool, started then so that its threads load while the results are
-  // read. The scan leaves each worker's heap at about 75 MB on the 5M-line benchmark file; the
+  // read. The scan leaves each worker at about 50 MB on the 5M-line benchmark file (native memory
+  // mostly: its V8 heap holds ~7 MB, so a collection in the worker does not give it back); the
   // line pass reads ~5% of the bytes and needs far less.
   const linePass = anomalyReportOn(config);
   const engine = await startEngine(config);

@@ -59,7 +59,7 @@ const str = (v: Scalar): string | null => (v === null ? null : String(v));
  */
 function overallLatency(service: GroupMerger): { latency: JobResults['latency']; sketch: DDSketch | null } {
   const sumAgg = getAggregate('mean');
-  const spec = { kind: 'quantile', name: 'q' };
+  const spec = { kind: 'mean', name: 'rt_mean' };
   let sum: unknown = null;
   let sketch: DDSketch | null = null;
   for (const e of service.entries()) {
