@@ -93,6 +93,19 @@ describe('isVariable', () => {
     '%s is not', (s) => expect(v(s)).toBe(false));
 });
 
+describe('plain words (the tokenizer shortcut for letters-only words)', () => {
+  it('keeps letters-only words as they are, but a long run of hex letters is an id', () => {
+    expect(shown('deadbeef failed')).toBe('<*> failed');
+    expect(shown('DEADBEEF failed')).toBe('<*> failed');
+    expect(shown('cafe facade decade defaced failed')).toBe('cafe facade decade defaced failed');
+    expect(shown('Deadbeefs failed')).toBe('Deadbeefs failed');
+    expect(shown(`${'ab'.repeat(70)} failed`)).toBe('<*> failed');
+    expect(shown(`${'xy'.repeat(64)} failed`)).toBe(`${'xy'.repeat(64)} failed`);
+    expect(shown('user@host a`b Zz')).toBe('user@host a`b Zz');
+    expect(tokenize('Timeout after Fri').kinds).toEqual([TokenKind.Const, TokenKind.Const, TokenKind.Const]);
+  });
+});
+
 describe('maskInside', () => {
   const m = (s: string): string | null => maskInside(s, 0, s.length);
   it('masks digit runs and hex segments inside words, absorbing a sign', () => {
