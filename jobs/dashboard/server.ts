@@ -15,7 +15,7 @@ import { confine, looksLikeTraversal, splitRequestPath } from './confine.js';
 import { portInUse } from './errors.js';
 import { EventHub } from './events.js';
 import { ReportMetrics } from './metrics.js';
-import { ReportWatcher, type Manifest, type ReportFile } from './watch.js';
+import { ReportWatcher, type Manifest } from './watch.js';
 import { html, jsonScript } from './html.js';
 import { loadShared } from './shared.js';
 import { FirstPaintCache, paintPage } from './first-paint.js';
@@ -182,8 +182,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   let pageCache: { etag: string; body: Buffer; gzip: Buffer } | null = null;
 
   /**
-   * The page, with the current manifest, preload hints for its data (so the reports download
-   * alongside the scripts) and, once computed for this version, the server-drawn first paint.
+   * The page, with the current manifest and, once computed for this version, the server-drawn
+   * first paint. No preload hints: whatever downloads before that paint competes with it.
    */
   async function servePage(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const asset = await assets.get('/index.html')!;
@@ -201,8 +201,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     if (req.headers['if-none-match'] === etag) return send(res, 304, asset.type, '', headers);
     if (pageCache?.etag !== etag) {
       const shared = await loadShared();
-      const hints = preloadMarkup(manifest, basename(outDir), shared.model.TABLE_NAMES, opts.cluster !== undefined);
-      let page = asset.body.toString('utf8').replace('<!-- logframe:manifest -->', hints.manifest).replace('<!-- logframe:preload -->', hints.links);
+      let page = asset.body.toString('utf8').replace('<!-- logframe:manifest -->', manifestMarkup(manifest, basename(outDir), shared.model.TABLE_NAMES, opts.cluster !== undefined));
       if (style) page = page.replace('<link rel="stylesheet" href="/static/app.css">', style.markup);
       if (paint) page = paintPage(page, paint, shared);
       const body = Buffer.from(page);
@@ -269,27 +268,15 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   };
 }
 
-/** URL the page fetches a report file at: versioned by mtime and size, so a rewrite is a new URL. */
-export function reportUrl(f: ReportFile): string {
-  return `/reports/${f.path}?v=${encodeURIComponent(`${f.mtimeMs}-${f.size}`)}`;
-}
-
 /**
  * The manifest as JSON in the page (with `cluster: true` when /cluster.json serves a task view;
- * placed before the scripts, so the page can read it whenever its module runs), and a preload
- * hint for every file the page reads first (placed after the scripts, which the first render
- * waits on longest).
+ * placed before the script, so the page can read it whenever its module runs): the files the page
+ * reads first, and report.html.
  */
-function preloadMarkup(manifest: Manifest, dir: string, tables: readonly string[], cluster: boolean): { manifest: string; links: string } {
-  const wanted = new Set(['summary.json', 'alerts.log', ...tables.map((t) => `arrow/${t}.arrow`)]);
-  const files = manifest.files.filter((f) => wanted.has(f.path));
-  const links = files.map((f) => html`<link rel="preload" as="fetch" crossorigin href="${reportUrl(f)}">`);
-  const listed = manifest.files.filter((f) => wanted.has(f.path) || f.path === 'report.html');
-  return {
-    manifest: html`<script type="application/json" id="logframe-manifest">${jsonScript({ version: manifest.version, dir, files: listed, ...(cluster ? { cluster: true } : {}) })}</script>`.text,
-    links: html`${links.map((l) => html`${l}
-  `)}`.text,
-  };
+function manifestMarkup(manifest: Manifest, dir: string, tables: readonly string[], cluster: boolean): string {
+  const wanted = new Set(['summary.json', 'alerts.log', 'report.html', ...tables.map((t) => `arrow/${t}.arrow`)]);
+  const listed = manifest.files.filter((f) => wanted.has(f.path));
+  return html`<script type="application/json" id="logframe-manifest">${jsonScript({ version: manifest.version, dir, files: listed, ...(cluster ? { cluster: true } : {}) })}</script>`.text;
 }
 
 /** Host header check: on a loopback address only loopback names are accepted (DNS rebinding); elsewhere any. */

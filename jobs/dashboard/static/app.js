@@ -101,8 +101,8 @@ function embeddedManifest() {
 
 /**
  * Fetch the manifest and the bytes of every report file that changed since the last load (no
- * decoding yet). On the first load the page already holds the manifest and the browser is
- * already downloading these URLs (preload hints), so this mostly picks up those responses.
+ * decoding yet). On the first load the page already holds the manifest. The URL carries the
+ * file's mtime and size, so a rewritten report is a new URL and never a stale cached one.
  */
 async function fetchReports(/** @type {ReadonlySet<string>} */ later = new Set()) {
   const manifest = embeddedManifest() ?? /** @type {Manifest} */ (await getJson('/api/manifest'));
@@ -112,7 +112,6 @@ async function fetchReports(/** @type {ReadonlySet<string>} */ later = new Set()
     const file = /** @type {ReportFile} */ (present.get(path));
     const cached = state.files.get(path);
     if (cached && cached.size === file.size && cached.mtimeMs === file.mtimeMs) return null;
-    // Same URL and mode as the preload hint, so the browser hands over that response.
     const res = await fetch(`/reports/${path}?v=${encodeURIComponent(`${file.mtimeMs}-${file.size}`)}`);
     if (!res.ok) return null;
     const body = path.endsWith('.arrow') ? await res.arrayBuffer() : path.endsWith('.json') ? await res.json().catch(() => null) : await res.text();

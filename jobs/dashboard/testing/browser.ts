@@ -17,6 +17,21 @@ export const hasChromium = existsSync(CHROMIUM);
 /** Folder for screenshots and timings (gitignored). */
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+/**
+ * One running browser that hands out fresh contexts (each with an empty cache and no cookies,
+ * like an incognito window): how a person opens the dashboard in the browser they already have
+ * open, where `launch` also pays for starting the browser.
+ */
+export async function launchBrowser(): Promise<{ newContext: () => Promise<BrowserContext>; close: () => Promise<void> }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  return {
+    newContext: () => browser.newContext({ viewport: { width: 1440, height: 900 } }),
+    close: () => browser.close(),
+  };
+}
+
 /** A browser context with its own throwaway profile; `close` removes the profile. */
 export async function launch(opts: { offline?: boolean; javaScript?: boolean } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'logframe-chromium-'));
@@ -26,7 +41,7 @@ export async function launch(opts: { offline?: boolean; javaScript?: boolean } =
     offline: opts.offline ?? false,
     javaScriptEnabled: opts.javaScript ?? true,
     viewport: { width: 1440, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: ARGS,
   });
   return {
     context,
