@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import pl from 'nodejs-polars';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { formatFloat } from './cell.js';
 import { neutralizeFormula } from './csv.js';
 import type { ReportTable } from './table.js';
-import { writeJsonFile, writeReport } from './write.js';
+import { inParallel, writeJsonFile, writeReport } from './write.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -125,5 +125,37 @@ describe('writeJsonFile', () => {
     const path = join(dir, 'nested', 'summary.json');
     await writeJsonFile(path, { lines: 3, levels: { INFO: 2 }, response_time_ms: null });
     expect(await readFile(path, 'utf8')).toBe('{\n  "lines": 3,\n  "levels": {\n    "INFO": 2\n  },\n  "response_time_ms": null\n}\n');
+  });
+});
+
+describe('inParallel', () => {
+  it('runs every task, never more than the limit at once', async () => {
+    let running = 0;
+    let most = 0;
+    const done: number[] = [];
+    const tasks = Array.from({ length: 20 }, (_, i) => async (): Promise<void> => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, (i * 7) % 5));
+      running--;
+      done.push(i);
+    });
+    await inParallel(tasks, 4);
+    expect(most).toBe(4);
+    expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('rejects with the first failure once the running tasks have settled, and starts no more', async () => {
+    const started: number[] = [];
+    let settled = 0;
+    const tasks = Array.from({ length: 10 }, (_, i) => async (): Promise<void> => {
+      started.push(i);
+      await new Promise((r) => setTimeout(r, i === 1 ? 1 : 20));
+      settled++;
+      if (i === 1) throw new Error('disk full');
+    });
+    await expect(inParallel(tasks, 3)).rejects.toThrow('disk full');
+    expect(settled).toBe(started.length);
+    expect(started.length).toBeLessThan(10);
   });
 });

@@ -67,3 +67,21 @@ function fileName(name: string): string {
   if (!FILE_NAME.test(name)) throw badFileName(name);
   return name;
 }
+
+/** Run `tasks`, at most `limit` at a time; rejects with the first failure once the running ones have settled. */
+export async function inParallel(tasks: readonly (() => Promise<unknown>)[], limit: number): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | null = null;
+  const lane = async (): Promise<void> => {
+    while (failure === null && next < tasks.length) {
+      const task = tasks[next++]!;
+      try {
+        await task();
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
+  if (failure !== null) throw (failure as { err: unknown }).err;
+}
