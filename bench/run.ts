@@ -71,13 +71,40 @@ function tablesDiffer(a: ChildResult, b: ChildResult): string | null {
 
 const fmtS = (s: number): string => s.toFixed(2);
 
+const USAGE = `usage: npm run bench -- [options]
+
+Generates two 5M-line files (text and CSV, seed 42) in bench/data/ if missing, then times logframe
+against DuckDB and Polars on them, logframe on 1 worker, and the log job in four shapes, each in
+its own process (best of --runs), and prints the table and the ratios of the issues' bars.
+
+  --lines N        lines per generated file (default 5000000)
+  --workers N      workers / threads for every engine (default 2)
+  --runs N         runs of each measurement; the best counts (default 2)
+  --formats LIST   text,csv (default both)
+  --jobs LIST      job shapes: plan,nodetect,nolines,full (default all; "" for none)
+  --no-peers       leave DuckDB and Polars out
+  --no-micro       leave the tinybench micro-benchmarks out
+  -h, --help       this text
+`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      lines: { type: 'string', default: '5000000' }, workers: { type: 'string', default: '2' }, runs: { type: 'string', default: '2' },
-      formats: { type: 'string', default: 'text,csv' }, jobs: { type: 'string', default: 'plan,nodetect,nolines,full' }, 'no-peers': { type: 'boolean' }, 'no-micro': { type: 'boolean' },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        lines: { type: 'string', default: '5000000' }, workers: { type: 'string', default: '2' }, runs: { type: 'string', default: '2' },
+        formats: { type: 'string', default: 'text,csv' }, jobs: { type: 'string', default: 'plan,nodetect,nolines,full' }, 'no-peers': { type: 'boolean' }, 'no-micro': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const lines = Number(values.lines);
   const workers = Number(values.workers);
   const runs = Number(values.runs);
