@@ -32,6 +32,7 @@ import './analytics/extensions.js';
 import { detect, type AnomalyRow, type Detection } from './detect/index.js';
 import { anomaliesTable, forestScoresTable, incidentsTable, newErrorTypes, newErrorTypesTable, topAnomaliesTable } from './analytics/detection-tables.js';
 import { alertCandidates, createAlerting, horizonOf } from './alerts/index.js';
+import { patternHitsTable } from './detect/patterns.js';
 import { anomalyReport, anomalyReportTable, typeBreakdown, type AnomalyReport } from './detect/lines/report.js';
 import { LineResolver } from './detect/lines/rows.js';
 
@@ -178,7 +179,7 @@ export function buildOutputs(
   const trendOf = trend(results);
   const tables = [
     anomaliesTable(detection.anomalies), incidentsTable(detection.incidents), forestScoresTable(detection.forestScores),
-    topAnomaliesTable(detection.topAnomalies), newErrorTypesTable(newTypes),
+    topAnomaliesTable(detection.topAnomalies), newErrorTypesTable(newTypes), patternHitsTable(config, results.patternHits ?? null),
     ...standardTables(results, types, config.analytics.top_n),
     ...(set ? [templatesTable(set, newSince(results.lastTimestamp, config.detection.templates.new_window))] : []),
     errorCorrelationsTable(results, set, config.detection),

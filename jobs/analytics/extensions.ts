@@ -5,9 +5,11 @@ import { templatesAggregate } from '../detect/templates/aggregate.js';
 import { lineSample } from '../detect/lines/sample.js';
 import { lineAnomalies } from '../detect/lines/anomalies.js';
 import { lineFindings } from '../detect/lines/findings.js';
+import { patternHitsAggregate } from '../detect/patterns.js';
 
 registerAggregate(evidence as never);
 registerAggregate(templatesAggregate as never);
 registerAggregate(lineSample as never);
 registerAggregate(lineAnomalies as never);
 registerAggregate(lineFindings as never);
+registerAggregate(patternHitsAggregate as never);

@@ -15,10 +15,10 @@ const MINUTE: NamedExpr = { name: 'minute', expr: { op: 'bucket', expr: col('tim
 const RT = col('response_time_ms');
 
 /** Names of the standard queries, in plan order. */
-export const STANDARD = ['levels', 'minuteLevelService', 'minute', 'service', 'ip', 'endpoint', 'overall', 'templates', 'evidence', 'lineSample', 'lineFindings'] as const;
+export const STANDARD = ['levels', 'minuteLevelService', 'minute', 'service', 'ip', 'endpoint', 'overall', 'templates', 'evidence', 'patternHits', 'lineSample', 'lineFindings'] as const;
 export type StandardQuery = (typeof STANDARD)[number];
 /** The queries only detection reads (left out of the plan when detection.enabled is false). */
-const DETECTION_QUERIES: ReadonlySet<StandardQuery> = new Set(['templates', 'evidence']);
+const DETECTION_QUERIES: ReadonlySet<StandardQuery> = new Set(['templates', 'evidence', 'patternHits']);
 /** The anomaly report's queries (detection.lines). */
 const LINE_QUERIES: ReadonlySet<StandardQuery> = new Set(['lineSample', 'lineFindings']);
 
@@ -101,6 +101,12 @@ export function buildPlan(config: Config, opts: { follow?: boolean } = {}): JobP
       groupBy: [MINUTE],
       aggs: [{ kind: 'evidence', name: 'examples', params: { n: config.detection.evidence.per_minute } }],
     },
+    // pattern_hits.csv (jobs/detect/patterns.ts); with the anomaly report on, its line findings
+    // fill the same state as they test the rules, and this query is left out
+    patternHits: {
+      groupBy: [],
+      aggs: [{ kind: 'pattern_hits', name: 'pattern_hits', params: { rules: ruleSpecOf(config) } }],
+    },
     // the line forest's training sample (jobs/detect/lines/sample.ts)
     lineSample: {
       groupBy: [],
@@ -109,14 +115,15 @@ export function buildPlan(config: Config, opts: { follow?: boolean } = {}): JobP
     // the anomaly report's model-free findings and each minute's byte span (jobs/detect/lines/findings.ts)
     lineFindings: {
       groupBy: [],
-      aggs: [{ kind: 'line_findings', name: 'line_findings', params: { rules: ruleSpecOf(config), limit: config.output.anomaly_report_limit, off: !config.detection.lines.enabled } }],
+      aggs: [{ kind: 'line_findings', name: 'line_findings', params: { rules: ruleSpecOf(config), limit: config.output.anomaly_report_limit, off: !config.detection.lines.enabled, patterns: true } }],
     },
   };
   // detection off: no template sketch or evidence on the map side; the anomaly report off: no line
   // sample or findings either (index -1: collectResults reads them as empty). Both kinds read whole
   // rows, so leaving them in would also turn off projection pushdown for nothing.
   const lines = anomalyReportOn(config);
-  const kept = STANDARD.filter((k) => (config.detection.enabled || !DETECTION_QUERIES.has(k)) && (lines || !LINE_QUERIES.has(k)));
+  const kept = STANDARD.filter((k) => (config.detection.enabled || !DETECTION_QUERIES.has(k)) && (lines || !LINE_QUERIES.has(k))
+    && !(k === 'patternHits' && (lines || config.detection.rules.length === 0)));
   const queries: QuerySpec[] = kept.map((k) => q[k]);
   const index = Object.fromEntries(STANDARD.map((k) => [k, kept.indexOf(k)])) as Record<StandardQuery, number>;
   const custom: Record<string, number> = {};

@@ -12,6 +12,7 @@ import type { JobPlan, StandardQuery } from './plan.js';
 import type { EvidenceRow } from './evidence.js';
 import type { SampleRow } from '../detect/lines/sample.js';
 import type { LineFindings } from '../detect/lines/findings.js';
+import type { PatternHits } from '../detect/patterns.js';
 
 export interface MinuteRow { minute: number; total: number; errors: number; rtMean: number | null; rtP95: number | null; ips: number }
 export interface MinuteServiceRow { minute: number; service: string | null; total: number; errors: number; critical: number; rtMean: number | null }
@@ -47,6 +48,8 @@ export interface JobResults {
   lineSample?: SampleRow[];
   /** The anomaly report's model-free findings and minute spans (jobs/detect/lines/findings.ts); absent when the plan has none. */
   lineFindings?: LineFindings;
+  /** Per pattern rule, the lines it matched (pattern_hits.csv); null with detection off. */
+  patternHits?: PatternHits | null;
 }
 
 const num = (v: Scalar): number => (typeof v === 'number' ? v : Number(v ?? 0));
@@ -193,7 +196,17 @@ export function collectResults(plan: JobPlan, mergers: (GroupMerger | null)[]): 
     custom,
     lineSample: planned('lineSample') ? lineSampleOf(m('lineSample')) : [],
     lineFindings: planned('lineFindings') ? lineFindingsOf(m('lineFindings')) : { rows: [], total: 0, types: {}, spans: [] },
+    patternHits: patternHitsOf(plan, mergers),
   };
+}
+
+/** The rules' hits: from the anomaly report's line findings when it ran (it tests the rules), else from their own query. */
+function patternHitsOf(plan: JobPlan, mergers: (GroupMerger | null)[]): PatternHits | null {
+  if (plan.index.lineFindings >= 0) return lineFindingsOf(mergers[plan.index.lineFindings]!).patterns ?? null;
+  if (plan.index.patternHits < 0) return null;
+  const merger = mergers[plan.index.patternHits]!;
+  const e = [...merger.entries()][0];
+  return e ? (merger.stateOf(e, 0) as PatternHits) : null;
 }
 
 function lineFindingsOf(merger: GroupMerger): LineFindings {

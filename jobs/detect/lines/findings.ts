@@ -9,6 +9,7 @@ import type { Aggregate, MapColumn } from '../../../engine/aggregate/aggregate.j
 import type { Batch } from '../../../engine/batch.js';
 import { LEVELS } from '../../../engine/schema.js';
 import { checkerOf } from './rules.js';
+import { addHit, emptyHits, mergeHits, type PatternHits } from '../patterns.js';
 import { bestFirst, rowOrder, type AnomalyLine } from './rows.js';
 
 /** The lines of one minute in one file: first line (offset, line), last line's offset. */
@@ -21,6 +22,8 @@ export interface LineFindings {
   /** Lines per finding type. */
   types: Record<string, number>;
   spans: MinuteSpan[];
+  /** Per rule, the lines it matched (params.patterns: the job's pattern_hits.csv, jobs/detect/patterns.ts). */
+  patterns?: PatternHits;
 }
 
 const MAX_MESSAGE = 2000;
@@ -57,6 +60,8 @@ export const lineFindings: Aggregate<LineFindings> = {
     const limit = Number(spec.params?.limit ?? 1000);
     const off = spec.params?.off === true;
     const state = emptyFindings();
+    if (spec.params?.patterns === true) state.patterns = emptyHits((JSON.parse(String(spec.params.rules)) as { rules: unknown[] }).rules.length);
+    const matched: number[] = [];
     const spans = new Map<number, MinuteSpan>();
     let span: MinuteSpan | null = null;
     let floor = Number.NEGATIVE_INFINITY;
@@ -81,7 +86,9 @@ export const lineFindings: Aggregate<LineFindings> = {
         // hot path: one string per line, because the pattern rules are regexes over the message
         const msg = b.message(i) ?? '';
         types.length = 0;
-        const keep = checker.check(level, msg, rt0 === rt0 ? rt0 : null, types);
+        matched.length = 0;
+        const keep = checker.check(level, msg, rt0 === rt0 ? rt0 : null, types, matched);
+        if (state.patterns !== undefined) for (const r of matched) addHit(state.patterns, r, ts === ts ? ts : null, msg);
         if (types.length === 0) return;
         state.total++;
         for (const t of types) state.types[t] = (state.types[t] ?? 0) + 1;
@@ -108,6 +115,7 @@ export const lineFindings: Aggregate<LineFindings> = {
     total: a.total + b.total,
     types: addTypes(a.types, b.types),
     spans: mergeSpans(a.spans, b.spans),
+    ...(a.patterns && b.patterns ? { patterns: mergeHits(a.patterns, b.patterns) } : {}),
   }),
   finish: (r) => r.total,
   outputType: () => 'int',

@@ -52,24 +52,40 @@ export class RuleChecker {
     return this.isCritical[level] ? PRIORS.patternCritical : this.isError[level] ? PRIORS.patternError : PRIORS.pattern;
   }
 
+  private readonly scratch: number[] = [];
+
+  /** Append to `out` the index (in the spec's order) of every rule that matches `message`. */
+  matchRules(message: string, out: number[]): void {
+    for (const any of this.any) {
+      // one joined test says "no rule" for most lines; the rules one by one only when it matched
+      if (!any.test(message)) continue;
+      for (let r = 0; r < this.rules.length; r++) if (this.rules[r]!.re.test(message)) out.push(r);
+      return;
+    }
+  }
+
   /**
    * Append the line's findings to `types` and return prod(1 - p) over them (1: no finding).
-   * A rule with a level reports that level, else the record's own.
+   * A rule with a level reports that level, else the record's own. The indices of the rules that
+   * matched are appended to `matched` when given.
    */
-  check(level: number, message: string, rt: number | null, types: string[]): number {
+  check(level: number, message: string, rt: number | null, types: string[], matched?: number[]): number {
     let keep = 1;
     if (this.isError[level]) {
       types.push('ERROR_LEVEL');
       keep *= 1 - (this.isCritical[level] ? PRIORS.critical : PRIORS.error);
     }
-    for (const any of this.any) {
-      if (!any.test(message)) continue;
-      for (const r of this.rules) {
-        if (!r.re.test(message)) continue;
-        types.push(r.type);
-        keep *= 1 - this.patternPrior(r.level >= 0 ? r.level : level);
-      }
-      break;
+    let hits = matched;
+    if (hits === undefined) {
+      hits = this.scratch;
+      hits.length = 0;
+    }
+    const first = hits.length;
+    this.matchRules(message, hits);
+    for (let k = first; k < hits.length; k++) {
+      const r = this.rules[hits[k]!]!;
+      types.push(r.type);
+      keep *= 1 - this.patternPrior(r.level >= 0 ? r.level : level);
     }
     if (rt !== null && rt >= this.slowMs) {
       types.push('SLOW_RESPONSE');
