@@ -91,11 +91,10 @@ export const patternHitsAggregate: Aggregate<PatternHits> = {
         // one string per line: the rules are regexes over the message
         const msg = b.message(i);
         if (msg === null) return;
-        matched.length = 0;
-        checker.matchRules(msg, matched);
-        if (matched.length === 0) return;
+        if (checker.matchRules(msg, matched) === 0) return;
         const ts = b.timestamp[i]!;
         for (const r of matched) addHit(state, r, ts === ts ? ts : null, msg);
+        matched.length = 0;
       },
       encode: () => [state],
     };

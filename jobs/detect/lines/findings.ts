@@ -85,10 +85,12 @@ export const lineFindings: Aggregate<LineFindings> = {
         const rt0 = b.response_time_ms[i]!;
         // hot path: one string per line, because the pattern rules are regexes over the message
         const msg = b.message(i) ?? '';
-        types.length = 0;
-        matched.length = 0;
+        if (types.length > 0) types.length = 0;
         const keep = checker.check(level, msg, rt0 === rt0 ? rt0 : null, types, matched);
-        if (state.patterns !== undefined) for (const r of matched) addHit(state.patterns, r, ts === ts ? ts : null, msg);
+        if (matched.length > 0) {
+          if (state.patterns !== undefined) for (const r of matched) addHit(state.patterns, r, ts === ts ? ts : null, msg);
+          matched.length = 0;
+        }
         if (types.length === 0) return;
         state.total++;
         for (const t of types) state.types[t] = (state.types[t] ?? 0) + 1;

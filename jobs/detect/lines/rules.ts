@@ -54,14 +54,16 @@ export class RuleChecker {
 
   private readonly scratch: number[] = [];
 
-  /** Append to `out` the index (in the spec's order) of every rule that matches `message`. */
-  matchRules(message: string, out: number[]): void {
+  /** Append to `out` the index (in the spec's order) of every rule that matches `message`; returns how many. */
+  matchRules(message: string, out: number[]): number {
     for (const any of this.any) {
       // one joined test says "no rule" for most lines; the rules one by one only when it matched
       if (!any.test(message)) continue;
+      const before = out.length;
       for (let r = 0; r < this.rules.length; r++) if (this.rules[r]!.re.test(message)) out.push(r);
-      return;
+      return out.length - before;
     }
+    return 0;
   }
 
   /**
@@ -78,7 +80,8 @@ export class RuleChecker {
     let hits = matched;
     if (hits === undefined) {
       hits = this.scratch;
-      hits.length = 0;
+      // setting an array's length is a call: only when there is something to drop (most lines match nothing)
+      if (hits.length > 0) hits.length = 0;
     }
     const first = hits.length;
     this.matchRules(message, hits);
