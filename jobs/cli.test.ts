@@ -57,6 +57,17 @@ describe('npm run job', () => {
     expect(r.stderr).toMatch(/lacks required column\(s\) timestamp, level, message/);
   });
 
+  it('prints the pattern rules\' hits when the anomaly report (whose breakdown has them) is off', () => {
+    const out = path.join(dir, 'o-rules');
+    const cfg = writeConfig('rules.yaml', `input:\n  paths: [${JSON.stringify(path.resolve('data/sample.log'))}]\ndetection:\n  lines: {enabled: false}\nalerts:\n  channels: {console: false}\n`);
+    const r = run([cfg, '--out', out]);
+    expect(r.status).toBe(0);
+    const hits = (parse(readFileSync(path.join(out, 'csv', 'pattern_hits.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).filter((h) => Number(h.count) > 0);
+    expect(hits.length).toBeGreaterThan(0);
+    const printed = r.stdout.slice(r.stdout.indexOf('pattern rules (csv/pattern_hits.csv)'));
+    for (const h of hits) expect(printed).toMatch(new RegExp(`\\s${h.count}\\s+${h.rule} \\(${h.category}\\)`));
+  });
+
   it('--json prints summary.json and flags override the file', () => {
     const out = path.join(dir, 'o-json');
     const r = run(['config/pipeline.yaml', '--json', '--out', out, '--workers', '1', '--partition-size', '256KB']);

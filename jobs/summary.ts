@@ -45,6 +45,12 @@ export function formatSummary(o: JobOutcome): string {
     for (const [t, n] of types.slice(0, 12)) out.push(`  ${String(n).padStart(8)}  ${t}`);
     if (types.length > 12) out.push(`  ... ${types.length - 12} more types in summary.json`);
   }
+  const hits = o.tables.find((t) => t.name === 'pattern_hits')?.rows.filter((r) => Number(r[3]) > 0) ?? [];
+  if (s.anomalous_lines === null && hits.length > 0) {
+    // with the anomaly report on, its breakdown above holds these counts (PATTERN:<rule>)
+    out.push('', 'pattern rules (csv/pattern_hits.csv)');
+    for (const r of hits) out.push(`  ${String(r[3]).padStart(8)}  ${String(r[0])} (${String(r[1])})`);
+  }
   if (o.errorTypes.length > 0) {
     const top = [...o.errorTypes].sort((a, b) => b.count - a.count || a.id - b.id).slice(0, 5);
     out.push('', 'top error types');
