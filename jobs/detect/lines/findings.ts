@@ -117,7 +117,8 @@ export const lineFindings: Aggregate<LineFindings> = {
     total: a.total + b.total,
     types: addTypes(a.types, b.types),
     spans: mergeSpans(a.spans, b.spans),
-    ...(a.patterns && b.patterns ? { patterns: mergeHits(a.patterns, b.patterns) } : {}),
+    // a side without them (a follower's checkpoint from before pattern_hits.csv) keeps the other's
+    ...(a.patterns && b.patterns ? { patterns: mergeHits(a.patterns, b.patterns) } : a.patterns || b.patterns ? { patterns: a.patterns ?? b.patterns } : {}),
   }),
   finish: (r) => r.total,
   outputType: () => 'int',
