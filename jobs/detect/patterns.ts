@@ -11,6 +11,7 @@ import type { Batch } from '../../engine/batch.js';
 import type { Config } from '../config/types.js';
 import type { ReportTable } from '../report/table.js';
 import { checkerOf } from './lines/rules.js';
+import { earlier } from './templates/sketch.js';
 
 /** Per rule (in the config's order): plain arrays, so the state travels and checkpoints as it is. */
 export interface PatternHits {
@@ -32,12 +33,9 @@ export function emptyHits(rules: number): PatternHits {
   };
 }
 
-/** Whether the example (ts, msg) comes before (ts0, msg0): earlier timestamp, a timestamp before none, then text. */
+/** Whether the example (ts, msg) comes before (ts0, msg0), none being no example yet: the order the template sketch keeps its examples in. */
 function before(ts: number | null, msg: string, ts0: number | null, msg0: string | null): boolean {
-  if (msg0 === null) return true;
-  if ((ts === null) !== (ts0 === null)) return ts !== null;
-  if (ts !== null && ts !== ts0) return ts < ts0!;
-  return msg < msg0;
+  return msg0 === null || earlier(ts ?? NaN, msg, ts0 ?? NaN, msg0);
 }
 
 /** Count one line matched by rule `r`; `ts` is epoch ms or null. */
@@ -69,20 +67,14 @@ export function mergeHits(a: PatternHits, b: PatternHits): PatternHits {
   return a;
 }
 
-/** How many rules a RuleSpec (as JSON, the aggregates' params) holds. */
-function rulesIn(json: string): number {
-  return (JSON.parse(json) as { rules: unknown[] }).rules.length;
-}
-
 /** 'pattern_hits': the rules over every line, when the anomaly report (which would run them too) is off. */
 export const patternHitsAggregate: Aggregate<PatternHits> = {
   kind: 'pattern_hits',
   input: 'row',
   rowFields: ['timestamp', 'message'],
   map(spec): MapColumn {
-    const json = String(spec.params?.rules);
-    const checker = checkerOf(json);
-    const state = emptyHits(rulesIn(json));
+    const checker = checkerOf(String(spec.params?.rules));
+    const state = emptyHits(checker.ruleCount);
     const matched: number[] = [];
     return {
       init: () => {},

@@ -60,7 +60,7 @@ export const lineFindings: Aggregate<LineFindings> = {
     const limit = Number(spec.params?.limit ?? 1000);
     const off = spec.params?.off === true;
     const state = emptyFindings();
-    if (spec.params?.patterns === true) state.patterns = emptyHits((JSON.parse(String(spec.params.rules)) as { rules: unknown[] }).rules.length);
+    if (spec.params?.patterns === true) state.patterns = emptyHits(checker.ruleCount);
     const matched: number[] = [];
     const spans = new Map<number, MinuteSpan>();
     let span: MinuteSpan | null = null;
@@ -112,14 +112,17 @@ export const lineFindings: Aggregate<LineFindings> = {
     };
   },
   decode: (enc) => (enc as LineFindings[])[0]!,
-  merge: (a, b, spec) => ({
-    rows: bestFirst([...a.rows, ...b.rows], Number(spec.params?.limit ?? 1000), rowOrder),
-    total: a.total + b.total,
-    types: addTypes(a.types, b.types),
-    spans: mergeSpans(a.spans, b.spans),
+  merge: (a, b, spec) => {
     // a side without them (a follower's checkpoint from before pattern_hits.csv) keeps the other's
-    ...(a.patterns && b.patterns ? { patterns: mergeHits(a.patterns, b.patterns) } : a.patterns || b.patterns ? { patterns: a.patterns ?? b.patterns } : {}),
-  }),
+    const patterns = a.patterns && b.patterns ? mergeHits(a.patterns, b.patterns) : a.patterns ?? b.patterns;
+    return {
+      rows: bestFirst([...a.rows, ...b.rows], Number(spec.params?.limit ?? 1000), rowOrder),
+      total: a.total + b.total,
+      types: addTypes(a.types, b.types),
+      spans: mergeSpans(a.spans, b.spans),
+      ...(patterns ? { patterns } : {}),
+    };
+  },
   finish: (r) => r.total,
   outputType: () => 'int',
   save: (r) => r,

@@ -54,6 +54,11 @@ export class RuleChecker {
 
   private readonly scratch: number[] = [];
 
+  /** How many rules the spec holds (matchRules reports them by index, in the spec's order). */
+  get ruleCount(): number {
+    return this.rules.length;
+  }
+
   /** Append to `out` the index (in the spec's order) of every rule that matches `message`; returns how many. */
   matchRules(message: string, out: number[]): number {
     for (const any of this.any) {

@@ -79,7 +79,7 @@ function before(ha: number, a: string, hb: number, b: string): boolean {
 }
 
 /** Whether line (ta, ma) comes before (tb, mb): by timestamp, NaN last, then by text. */
-function earlier(ta: number, ma: string, tb: number, mb: string): boolean {
+export function earlier(ta: number, ma: string, tb: number, mb: string): boolean {
   const na = Number.isNaN(ta), nb = Number.isNaN(tb);
   if (na !== nb) return nb;
   if (!na && ta !== tb) return ta < tb;
