@@ -80,7 +80,8 @@ export const patternHitsAggregate: Aggregate<PatternHits> = {
       init: () => {},
       update: (_g, _v, b?: Batch, i?: number) => {
         if (!b || i === undefined) return;
-        // one string per line: the rules are regexes over the message
+        // a string only for lines whose bytes hold one of the rules' keywords
+        if (!checker.mayMatch(b, i)) return;
         const msg = b.message(i);
         if (msg === null) return;
         if (checker.matchRules(msg, matched) === 0) return;

@@ -83,12 +83,12 @@ export const lineFindings: Aggregate<LineFindings> = {
         }
         const level = b.level[i]!;
         const rt0 = b.response_time_ms[i]!;
-        // hot path: one string per line, because the pattern rules are regexes over the message
-        const msg = b.message(i) ?? '';
+        // a string only for lines that may match a rule (their bytes hold a rule's keyword) or are kept
+        let msg = checker.mayMatch(b, i) ? b.message(i) ?? '' : null;
         if (types.length > 0) types.length = 0;
         const keep = checker.check(level, msg, rt0 === rt0 ? rt0 : null, types, matched);
         if (matched.length > 0) {
-          if (state.patterns !== undefined) for (const r of matched) addHit(state.patterns, r, ts === ts ? ts : null, msg);
+          if (state.patterns !== undefined) for (const r of matched) addHit(state.patterns, r, ts === ts ? ts : null, msg!);
           matched.length = 0;
         }
         if (types.length === 0) return;
@@ -97,6 +97,7 @@ export const lineFindings: Aggregate<LineFindings> = {
         const score = 1 - keep;
         if (score < floor || limit === 0) return;
         const svc = b.service[i]!;
+        msg ??= b.message(i) ?? '';
         state.rows.push({
           file: b.file, offset, line: b.line[i]!, resolved: false, timestamp: ts === ts ? ts : null, level: LEVELS[level]!,
           service: svc >= 0 ? b.dicts.service.values[svc]! : null, type: types.join(';'), score,

@@ -5,6 +5,8 @@
  * as one more finding (ML_DETECTED).
  */
 import { LEVELS } from '../../../engine/schema.js';
+import type { Batch } from '../../../engine/batch.js';
+import { rulePrefilter, type KeywordScanner } from './prefilter.js';
 
 /** What the checks need, as plain data (it travels to workers in the query's params). */
 export interface RuleSpec {
@@ -27,6 +29,8 @@ export class RuleChecker {
   private readonly rules: { type: string; re: RegExp; level: number }[];
   private readonly any: RegExp[];
   private readonly slowMs: number;
+  /** Keywords one of which every rule match contains (null: every message is tested). */
+  private readonly prefilter: KeywordScanner | null;
 
   constructor(spec: RuleSpec) {
     this.isError = new Uint8Array(LEVELS.length);
@@ -35,6 +39,7 @@ export class RuleChecker {
     for (const l of spec.criticalLevels) this.isCritical[l] = 1;
     this.slowMs = spec.slowMs;
     this.rules = spec.rules.map((r) => ({ type: `PATTERN:${r.name}`, re: new RegExp(r.pattern, r.flags), level: r.level }));
+    this.prefilter = rulePrefilter(spec.rules);
     // one alternation per flag set: most lines match no rule, and one test says so
     this.any = [];
     for (const flags of new Set(spec.rules.map((r) => r.flags))) {
@@ -59,6 +64,27 @@ export class RuleChecker {
     return this.rules.length;
   }
 
+  /**
+   * Whether row i's message may match a rule: false says no rule can (its bytes hold none of the
+   * rules' keywords, see prefilter.ts), and the message's string need not be built for them.
+   */
+  mayMatch(b: Batch, i: number): boolean {
+    if (this.rules.length === 0) return false;
+    const f = this.prefilter;
+    if (f === null) return true;
+    const s = b.msgStart[i]!;
+    if (s < 0) {
+      const text = b.messageText[i];
+      return text !== undefined && f.test(text);
+    }
+    const e = b.msgEnd[i]!;
+    if (e >= 0) return f.find(b.buf, s, e) >= 0;
+    // the message's end is deferred: scan on to the line's end, and find the message's end only
+    // when a keyword is there (occurrences come in order of their ends: the first is inside or none is)
+    const hit = f.find(b.buf, s, ~e);
+    return hit >= 0 && hit <= b.messageEnd(i);
+  }
+
   /** Append to `out` the index (in the spec's order) of every rule that matches `message`; returns how many. */
   matchRules(message: string, out: number[]): number {
     for (const any of this.any) {
@@ -74,9 +100,9 @@ export class RuleChecker {
   /**
    * Append the line's findings to `types` and return prod(1 - p) over them (1: no finding).
    * A rule with a level reports that level, else the record's own. The indices of the rules that
-   * matched are appended to `matched` when given.
+   * matched are appended to `matched` when given. `message` null: no rule can match (mayMatch).
    */
-  check(level: number, message: string, rt: number | null, types: string[], matched?: number[]): number {
+  check(level: number, message: string | null, rt: number | null, types: string[], matched?: number[]): number {
     let keep = 1;
     if (this.isError[level]) {
       types.push('ERROR_LEVEL');
@@ -89,7 +115,7 @@ export class RuleChecker {
       if (hits.length > 0) hits.length = 0;
     }
     const first = hits.length;
-    this.matchRules(message, hits);
+    if (message !== null) this.matchRules(message, hits);
     for (let k = first; k < hits.length; k++) {
       const r = this.rules[hits[k]!]!;
       types.push(r.type);

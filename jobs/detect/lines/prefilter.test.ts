@@ -1,0 +1,183 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULES, parseConfig } from '../../config/index.js';
+import { loghubDir } from '../templates/loghub.js';
+import { generateRecords } from '../../generate/generate.js';
+import { makeFormatter } from '../../generate/formats.js';
+import { KeywordScanner, requiredLiterals, rulePrefilter } from './prefilter.js';
+import { RuleChecker } from './rules.js';
+import { Batch, makeDictionaries } from '../../../engine/batch.js';
+import { getFormat } from '../../../engine/formats/registry.js';
+
+const DEFAULTS = DEFAULT_RULES.map((r) => ({ pattern: r.pattern, flags: 'i' }));
+
+/** Every line of the shipped real logs (Loghub samples and the Apache access log). */
+function realLines(): string[] {
+  const dir = loghubDir();
+  const files = readdirSync(dir).filter((d) => existsSync(join(dir, d, `${d}_2k.log`))).map((d) => join(dir, d, `${d}_2k.log`));
+  const access = resolve(dir, '../access/apache_combined.log');
+  if (existsSync(access)) files.push(access);
+  return files.flatMap((f) => readFileSync(f, 'utf8').split('\n'));
+}
+
+describe('requiredLiterals', () => {
+  it('takes the literal run or group every match needs, the best one of a sequence', () => {
+    expect(requiredLiterals('\\bOOM\\b', 'i')).toEqual(['oom']);
+    // a zero-width assertion between characters does not separate them
+    expect(requiredLiterals('out\\b of memory', 'i')).toEqual(['out of memory']);
+    // an optional character cuts the run: the longer side is kept
+    expect(requiredLiterals('colou?rful', 'i')).toEqual(['colo']);
+    // a group gives the union of its branches; between a group and a run, the longer shortest keyword wins
+    expect(requiredLiterals('(?:access|permission) denied', 'i')).toEqual([' denied']);
+    expect(requiredLiterals('(?:connection|connect)\\w*', '')).toEqual(['connect']);
+    // a branch of the whole alternation with no usable literal: no filter
+    expect(requiredLiterals('timeout|\\d{5}', 'i')).toBeNull();
+    expect(requiredLiterals('ab|xyz', 'i')).toBeNull();
+    // quantified: min >= 1 requires the element, min 0 does not
+    expect(requiredLiterals('(?:fail)+ed', 'i')).toEqual(['fail']);
+    expect(requiredLiterals('x(?:fail)*y', 'i')).toBeNull();
+  });
+
+  it('keeps no double quote (CSV messages hold them doubled) and no non-ASCII character', () => {
+    expect(requiredLiterals('say "hello" now', 'i')).toEqual(['hello']);
+    expect(requiredLiterals('caf\u00e9 noir', 'i')).toEqual([' noir']);
+  });
+
+  it('builds no filter under the u or v flags (K matches the Kelvin sign) or for an unparsable pattern', () => {
+    expect(requiredLiterals('kelvin', 'iu')).toBeNull();
+    expect(requiredLiterals('kelvin', 'iv')).toBeNull();
+    expect(/kelvin/iu.test('\u212aelvin')).toBe(true);
+    expect(requiredLiterals('(', 'i')).toBeNull();
+  });
+
+  it('derives keywords from every default rule', () => {
+    for (const r of DEFAULT_RULES) expect(requiredLiterals(r.pattern, 'i'), r.name).not.toBeNull();
+    expect(rulePrefilter(DEFAULTS)!.keywords).toContain('connect');
+    expect(rulePrefilter([])).toBeNull();
+    expect(rulePrefilter([...DEFAULTS, { pattern: '\\d+', flags: '' }])).toBeNull();
+  });
+});
+
+describe('KeywordScanner', () => {
+  it('finds the first occurrence end, overlapping keywords included, ASCII case folded', () => {
+    const s = new KeywordScanner(['she', 'hers', 'his']);
+    const at = (t: string): number => s.find(Buffer.from(t), 0, Buffer.byteLength(t));
+    expect(at('ushers')).toBe(4);
+    expect(at('USHERS')).toBe(4);
+    expect(at('a hIs b')).toBe(5);
+    expect(at('shhe hes')).toBe(-1);
+    // within the given range only
+    expect(s.find(Buffer.from('she said'), 1, 8)).toBe(-1);
+    expect(s.test('uSHErs')).toBe(true);
+    expect(s.test('sh\u00e9')).toBe(false);
+  });
+
+  it('never lets a non-ASCII byte stand for an ASCII letter', () => {
+    const s = new KeywordScanner(['kelvin', 'ss']);
+    // U+212A KELVIN SIGN lower-cases to k, U+00DF upper-cases to SS: neither is the ASCII letter
+    expect(s.find(Buffer.from('\u212aelvin'), 0, Buffer.byteLength('\u212aelvin'))).toBe(-1);
+    expect(s.test('\u212aelvin \u00df')).toBe(false);
+    expect(new RegExp('kelvin|ss', 'i').test('\u212aelvin \u00df')).toBe(false);
+  });
+});
+
+describe('the prefilter is exact: a line it rejects matches no rule', () => {
+  const rules = DEFAULTS.map((r) => new RegExp(r.pattern, r.flags));
+  const scanner = rulePrefilter(DEFAULTS)!;
+  const matches = (t: string): boolean => rules.some((re) => re.test(t));
+
+  it('on every line of the shipped real logs, and the same lines upper-cased and title-cased', () => {
+    const lines = realLines();
+    expect(lines.length).toBeGreaterThan(10_000);
+    let matched = 0;
+    for (const line of lines) {
+      for (const t of [line, line.toUpperCase(), line.replace(/\b\w/g, (c) => c.toUpperCase())]) {
+        if (!matches(t)) continue;
+        matched++;
+        expect(scanner.find(Buffer.from(t), 0, Buffer.byteLength(t)), t).toBeGreaterThanOrEqual(0);
+        expect(scanner.test(t), t).toBe(true);
+      }
+    }
+    // the real logs do exercise the rules
+    expect(matched).toBeGreaterThan(100);
+  });
+
+  it('on phrases of every default rule written in mixed case', () => {
+    const phrases = [
+      'DB Connection Failed', 'could not connect to PostgreSQL', 'Too Many Connections', 'DeadLock found',
+      'Authentication FAILED for user', 'Failed password for root', 'Access Denied', 'UnAuthorized', 'sign-in rejected',
+      'Out Of Memory', 'java.lang.OutOfMemoryError', 'OOM killer', 'Cannot Allocate Memory', 'Java heap space',
+      'No Space Left On Device', 'Disk is FULL', 'Too Many Open Files', 'EMFILE', 'file descriptor limit',
+      'SLOW QUERY detected', 'Query took 5s', 'Timed Out', 'TimeOut', 'Deadline Exceeded', 'ETIMEDOUT',
+    ];
+    for (const p of phrases) {
+      expect(matches(p), p).toBe(true);
+      expect(scanner.test(p), p).toBe(true);
+    }
+  });
+
+  it('passes few of the lines that match nothing on generated data', () => {
+    const fmt = makeFormatter('text', 3);
+    let rejected = 0;
+    let total = 0;
+    for (const r of generateRecords({ lines: 20_000, seed: 3 })) {
+      const t = fmt.line(r);
+      total++;
+      if (!scanner.test(r.message)) {
+        rejected++;
+        expect(matches(r.message), t).toBe(false);
+      }
+    }
+    expect(rejected / total).toBeGreaterThan(0.5);
+  });
+});
+
+describe('RuleChecker.mayMatch on parsed batches', () => {
+  const config = parseConfig('input: {paths: [x]}\n', 'x.yaml');
+  const checker = new RuleChecker({
+    errorLevels: [], criticalLevels: [], slowMs: 1000,
+    rules: config.detection.rules.map((r) => ({ name: r.name, pattern: r.pattern, flags: r.ignore_case ? 'i' : '', level: -1 })),
+  });
+
+  /** Parse `lines` with a format, the message wanted but not every field (the text format then defers its end). */
+  function parse(format: string, lines: string[], header?: string): Batch {
+    const b = new Batch(16, makeDictionaries(), 'f');
+    const fields = new Set(['timestamp', 'level', 'message']);
+    const parser = getFormat(format).create({ file: 'f', options: {}, fields, ...(header !== undefined ? { header } : {}) });
+    const buf = Buffer.from(lines.join('\n'));
+    b.buf = buf;
+    let line = 0;
+    for (let s = 0; s < buf.length; line++) {
+      let e = buf.indexOf(10, s);
+      if (e < 0) e = buf.length;
+      const row = b.begin(line, s);
+      if (parser.parse(buf, s, e, b, row) !== null) b.discard();
+      s = e + 1;
+    }
+    return b;
+  }
+
+  it('text: a keyword in the trailing key=value fields is not in the message', () => {
+    const b = parse('text', [
+      '2025-01-10 00:00:00,000 INFO auth Token verified ip=1.2.3.4 endpoint=/api/v1/auth/login status=200',
+      '2025-01-10 00:00:01,000 ERROR db Upstream Timed Out after 3s ip=1.2.3.4 endpoint=/x',
+      '2025-01-10 00:00:02,000 INFO web listed 3 items endpoint=/a extra words with timeout',
+    ]);
+    expect(b.length).toBe(3);
+    expect([0, 1, 2].map((i) => checker.mayMatch(b, i))).toEqual([false, true, true]);
+    // what the rules then say of each message
+    expect([0, 1, 2].map((i) => checker.matchRules(b.message(i)!, []))).toEqual([0, 1, 1]);
+  });
+
+  it('csv: a quoted message with doubled quotes', () => {
+    const b = parse('csv', [
+      '2025-01-10 00:00:00,ERROR,"query ""orders"" TIMEOUT, retrying"',
+      '2025-01-10 00:00:01,INFO,"said ""hello"" to the auth service"',
+      '2025-01-10 00:00:02,INFO,"said ""hello"""',
+    ], 'timestamp,log_level,message');
+    expect(b.length).toBe(3);
+    expect([0, 1, 2].map((i) => checker.mayMatch(b, i))).toEqual([true, true, false]);
+    expect(b.message(0)).toBe('query "orders" TIMEOUT, retrying');
+  });
+});
