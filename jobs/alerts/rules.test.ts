@@ -7,7 +7,7 @@ const rules = { error_rate: 0.1, error_count: 100, critical_count: 5 };
 const levels = { critical: ['CRITICAL', 'FATAL'] as ('CRITICAL' | 'FATAL')[] };
 
 const svc = (minute: number, service: string | null, total: number, errors: number, critical = 0): JobResults['minuteServices'][number] =>
-  ({ minute, service, total, errors, critical, rtMean: null });
+  ({ minute, service, total, errors, critical, rtMean: null, rtSum: 0, rtCount: 0 });
 const min = (minute: number, total: number, errors: number): JobResults['minutes'][number] =>
   ({ minute, total, errors, rtMean: null, rtP95: null, ips: 1 });
 

@@ -1,7 +1,7 @@
 /**
  * Shared fixtures of the alerting tests (not shipped behaviour).
  */
-import type { JobResults } from '../analytics/results.js';
+import { MinuteLevelServiceCells, type JobResults } from '../analytics/results.js';
 import type { Alert, Channel } from './types.js';
 
 /** JobResults with empty tables, overridden by `p`. */
@@ -9,7 +9,7 @@ export function emptyResults(p: Partial<JobResults> = {}): JobResults {
   return {
     levels: new Map(), minutes: [], minuteLevels: [], minuteServices: [], services: [], ips: [], endpoints: [],
     latency: null, firstTimestamp: null, lastTimestamp: null, templates: null, evidence: new Map(), custom: new Map(),
-    latencySketch: null, minuteLatencySums: new Map(), minuteLevelService: [], ...p,
+    latencySketch: null, minuteLatencySums: new Map(), minuteLevelService: MinuteLevelServiceCells.empty(), ...p,
   };
 }
 

@@ -8,7 +8,7 @@ import type { DDSketch } from '@datadog/sketches-js';
 import { LEVELS } from '../../engine/schema.js';
 import { fsumMerge, fsumValue } from '../../engine/aggregate/fsum.js';
 import type { ReportTable } from '../report/table.js';
-import type { JobResults } from './results.js';
+import type { JobResults, MinuteLevelServiceCells } from './results.js';
 import { rate } from './tables.js';
 
 const HOUR = 3_600_000;
@@ -128,6 +128,12 @@ export function verdictOf(points: [number, number][]): { verdict: TrendVerdict; 
   return { verdict: rel > 0.1 ? 'DEGRADING' : rel < -0.1 ? 'IMPROVING' : 'STABLE', slopePerDay: m };
 }
 
+function cellRows(c: MinuteLevelServiceCells): (number | string | null)[][] {
+  const rows = new Array<(number | string | null)[]>(c.length);
+  for (let i = 0; i < c.length; i++) rows[i] = [c.minute[i]!, c.level(i), c.service(i), c.count[i]!, c.rtSum[i]!, c.rtCount[i]!, c.okCount[i]!, c.statusCount[i]!];
+  return rows;
+}
+
 /**
  * arrow/minute_level_service.arrow: every non-empty minute x level x service cell, the data behind
  * the dashboard's filters. Arrow only: it has ~100k rows on a two-day log, and as CSV and JSON it
@@ -142,6 +148,6 @@ export function minuteLevelServiceTable(results: JobResults): ReportTable {
       { name: 'count', type: 'int' }, { name: 'rt_sum', type: 'float' }, { name: 'rt_count', type: 'int' },
       { name: 'ok_count', type: 'int' }, { name: 'status_count', type: 'int' },
     ],
-    rows: results.minuteLevelService.map((c) => [c.minute, c.level, c.service, c.count, c.rtSum, c.rtCount, c.okCount, c.statusCount]),
+    rows: cellRows(results.minuteLevelService),
   };
 }

@@ -1,6 +1,6 @@
 /** Test fixtures: hand-built JobResults from per-service minute arrays (used by the detect tests). */
 import type { EvidenceRow } from '../analytics/evidence.js';
-import type { JobResults, MinuteServiceRow } from '../analytics/results.js';
+import { MinuteLevelServiceCells, type JobResults, type MinuteServiceRow } from '../analytics/results.js';
 import { MINUTE } from './types.js';
 
 /** One service's minutes, index i = minute first + i. */
@@ -25,7 +25,9 @@ export function resultsFromServices(
     s.total.forEach((total, i) => {
       if (total === 0) return;
       const minute = first + i * MINUTE;
-      minuteServices.push({ minute, service, total, errors: s.errors[i] ?? 0, critical: s.critical?.[i] ?? 0, rtMean: s.rtMean?.[i] ?? null });
+      const rtMean = s.rtMean?.[i] ?? null;
+      const rtCount = rtMean === null ? 0 : total;
+      minuteServices.push({ minute, service, total, errors: s.errors[i] ?? 0, critical: s.critical?.[i] ?? 0, rtMean, rtSum: rtMean === null ? 0 : rtMean * rtCount, rtCount });
       const m = sums.get(minute) ?? { total: 0, errors: 0 };
       m.total += total;
       m.errors += s.errors[i] ?? 0;
@@ -38,7 +40,7 @@ export function resultsFromServices(
     minutes,
     minuteLevels: [],
     minuteServices,
-    minuteLevelService: [],
+    minuteLevelService: MinuteLevelServiceCells.empty(),
     services: Object.entries(services).map(([service, s]) => ({
       service, total: s.total.reduce((a, b) => a + b, 0), errors: s.errors.reduce((a, b) => a + b, 0),
       rtMean: null, rtP95: s.p95 ?? null, rtP99: null, withStatus: 0, okStatus: 0,

@@ -4,7 +4,7 @@
  * redactor, and never reach a log line or an error message: failures are re-thrown as a new
  * DeliveryError built from redacted text, without the library's error object (or its cause).
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { EmailChannel } from '../../config/types.js';
 import { formatValue, oneLine } from '../format.js';
 import { describeError, Redactor } from '../redact.js';
@@ -64,7 +64,8 @@ export function emailChannel(cfg: EmailChannel, options: EmailOptions = {}): Cha
     log(`logframe alerts: email: ${set} is set but ${unset} is not; sending without SMTP authentication`);
   }
   const timeout = options.timeoutMs ?? 10_000;
-  const transport = nodemailer.createTransport({
+  // nodemailer is loaded only by a job that sends email (about 14 MB a process that does not)
+  const transport: Promise<Transporter> = import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({
     host: cfg.host,
     port: cfg.port,
     secure: cfg.secure,
@@ -75,20 +76,20 @@ export function emailChannel(cfg: EmailChannel, options: EmailOptions = {}): Cha
     // The library's own logging could print the AUTH exchange: keep it off whatever the defaults become.
     logger: false,
     debug: false,
-  });
+  }));
   const where = `${cfg.host}:${cfg.port}`;
   return {
     name: 'email',
     rateLimited: true,
     async send(alert: Alert): Promise<void> {
       try {
-        await transport.sendMail({ from: cfg.from, to: cfg.to, subject: emailSubject(cfg.subject_prefix, alert), text: emailBody(alert) });
+        await (await transport).sendMail({ from: cfg.from, to: cfg.to, subject: emailSubject(cfg.subject_prefix, alert), text: emailBody(alert) });
       } catch (err) {
         throw new DeliveryError(redactor.redact(`SMTP ${where}: ${describeError(err, (s) => redactor.redact(s))}`), isPermanent(err));
       }
     },
     async close(): Promise<void> {
-      transport.close();
+      (await transport).close();
     },
   };
 }

@@ -21,12 +21,10 @@ import { bestFirst, rowOrder, type AnomalyLine } from './rows.js';
 /** The line model of a run (null when off or without a training sample). */
 export function lineModelOf(config: Config, results: JobResults, forestTop = 0): LineModelJSON | null {
   if (!anomalyReportOn(config)) return null;
-  const errors = new Set<string>(config.levels.error);
   return buildLineModel({
     sample: results.lineSample ?? [],
-    cells: results.minuteLevelService.map((c) => ({
-      minute: c.minute, service: c.service, total: c.count, errors: errors.has(c.level) ? c.count : 0, rtSum: c.rtSum, rtCount: c.rtCount,
-    })),
+    // the minute x service roll-up: its errors count config.levels.error, its latency sums are exact
+    cells: results.minuteServices,
     forest: config.detection.lines,
     limit: config.output.anomaly_report_limit,
     forestTop,
