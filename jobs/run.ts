@@ -282,6 +282,8 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
       const whileReading = (): void => {
         errorTypesOf(results, config);
         detected = detectOf(config, results);
+        // their garbage, collected while the workers read rather than kept beside them at the peak
+        collectGarbage();
       };
       lines = await anomalousLines(lineEngine, config, results, { gzip, signal: opts.signal, whileReading });
     } finally {
