@@ -82,6 +82,40 @@ describe('the log job', () => {
     expect(outcome.summary.lines).toBe(30_000);
     // the error types account for every error line
     expect(outcome.errorTypes.reduce((s, t) => s + t.count, 0)).toBe(totalErrors);
+
+    // the minute x level x service cells (columns, sorted by minute, level, service) and the
+    // minute x service roll-up with its latency sums
+    const cells = new Map<string, { n: number; rt: number }>();
+    const perMinuteService = new Map<string, { total: number; errors: number; rt: number }>();
+    for (const r of generateRecords({ lines: 30_000, seed: 7, days: 2, incidents: true })) {
+      const minute = Math.floor(r.timestamp / 60_000) * 60_000;
+      const c = cells.get(`${minute}|${r.level}|${r.service}`) ?? { n: 0, rt: 0 };
+      c.n++;
+      c.rt += r.response_time_ms;
+      cells.set(`${minute}|${r.level}|${r.service}`, c);
+      const m = perMinuteService.get(`${minute}|${r.service}`) ?? { total: 0, errors: 0, rt: 0 };
+      m.total++;
+      if (errors.has(r.level)) m.errors++;
+      m.rt += r.response_time_ms;
+      perMinuteService.set(`${minute}|${r.service}`, m);
+    }
+    const got = outcome.results.minuteLevelService;
+    expect(got.length).toBe(cells.size);
+    const key = (i: number): string => `${got.minute[i]}|${got.level(i)}|${got.service(i)}`;
+    for (let i = 0; i < got.length; i++) {
+      const want = cells.get(key(i))!;
+      expect(got.count[i], key(i)).toBe(want.n);
+      expect(got.rtCount[i], key(i)).toBe(want.n);
+      expect(got.rtSum[i]!, key(i)).toBeCloseTo(want.rt, 6);
+      if (i > 0) expect(key(i - 1) < key(i) || got.minute[i - 1]! < got.minute[i]!, key(i)).toBe(true);
+    }
+    expect(outcome.results.minuteServices).toHaveLength(perMinuteService.size);
+    for (const row of outcome.results.minuteServices) {
+      const want = perMinuteService.get(`${row.minute}|${row.service}`)!;
+      expect([row.total, row.errors, row.rtCount]).toEqual([want.total, want.errors, want.total]);
+      expect(row.rtSum).toBeCloseTo(want.rt, 6);
+      expect(row.rtMean).toBeCloseTo(want.rt / want.total, 9);
+    }
   });
 
   it('keeps a multi-line record (stack trace) whole, across partition boundaries', async () => {

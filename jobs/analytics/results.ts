@@ -123,7 +123,7 @@ export class MinuteLevelServiceCells {
   }
 
   service(i: number): string | null {
-    return this.serviceNames[this.serviceCode[i]!]!;
+    return this.serviceNames[this.serviceCode[i]!] ?? null;
   }
 }
 
@@ -215,7 +215,7 @@ function fromMinuteLevelService(merger: GroupMerger, levels: JobPlan['levels']):
     else minuteLevels.push((lastLevel = { minute: m, level: levelNames[level]!, count: c }));
     let a = acc[sr[i]!];
     if (!a) {
-      acc[sr[i]!] = a = { row: { minute: m, service: serviceNames[sr[i]!]!, total: 0, errors: 0, critical: 0, rtMean: null, rtSum: 0, rtCount: 0 }, parts: [] };
+      acc[sr[i]!] = a = { row: { minute: m, service: serviceNames[sr[i]!] ?? null, total: 0, errors: 0, critical: 0, rtMean: null, rtSum: 0, rtCount: 0 }, parts: [] };
     }
     a.row.total += c;
     if (isError[level]) a.row.errors += c;
