@@ -135,41 +135,35 @@ export class MinuteLevelServiceCells {
 function fromMinuteLevelService(merger: GroupMerger, levels: JobPlan['levels']): {
   cells: MinuteLevelServiceCells; minuteLevels: JobResults['minuteLevels']; minuteServices: MinuteServiceRow[];
 } {
-  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
-  // names first: the codes are their ranks
-  const levelSet = new Set<string>();
-  const serviceSet = new Set<string | null>();
+  // the cells in merge order, in one pass over the merged groups
+  const size = merger.size;
+  const minute = new Float64Array(size);
+  const count = new Float64Array(size);
+  const ok = new Float64Array(size);
+  const status = new Float64Array(size);
+  const sums: { parts: number[]; n: number }[] = new Array(size);
+  const levelOf: string[] = [];
+  const serviceOf: (string | null)[] = [];
   let n = 0;
   for (const e of merger.entries()) {
     if (e.keys[0] === null) continue;
-    levelSet.add(String(e.keys[1]));
-    serviceSet.add(str(e.keys[2]!));
+    minute[n] = num(e.keys[0]!);
+    levelOf.push(String(e.keys[1]));
+    serviceOf.push(str(e.keys[2]!));
+    count[n] = merger.stateOf(e, 0) as number;
+    sums[n] = merger.stateOf(e, 1) as { parts: number[]; n: number };
+    ok[n] = merger.stateOf(e, 2) as number;
+    status[n] = merger.stateOf(e, 3) as number;
     n++;
   }
-  const levelNames = [...levelSet].sort(cmp);
-  const serviceNames = [...serviceSet].sort((x, y) => cmp(x ?? '\uffff', y ?? '\uffff'));
+  // level and service codes are their names' ranks
+  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  const levelNames = [...new Set(levelOf)].sort(cmp);
+  const serviceNames = [...new Set(serviceOf)].sort((x, y) => cmp(x ?? '\uffff', y ?? '\uffff'));
   const levelRank = new Map(levelNames.map((l, i) => [l, i]));
   const serviceRank = new Map(serviceNames.map((v, i) => [v, i]));
-  // the cells in merge order
-  const minute = new Float64Array(n);
-  const lr = new Int32Array(n);
-  const sr = new Int32Array(n);
-  const count = new Float64Array(n);
-  const ok = new Float64Array(n);
-  const status = new Float64Array(n);
-  const sums: { parts: number[]; n: number }[] = new Array(n);
-  let k = 0;
-  for (const e of merger.entries()) {
-    if (e.keys[0] === null) continue;
-    minute[k] = num(e.keys[0]!);
-    lr[k] = levelRank.get(String(e.keys[1]))!;
-    sr[k] = serviceRank.get(str(e.keys[2]!))!;
-    count[k] = merger.stateOf(e, 0) as number;
-    sums[k] = merger.stateOf(e, 1) as { parts: number[]; n: number };
-    ok[k] = merger.stateOf(e, 2) as number;
-    status[k] = merger.stateOf(e, 3) as number;
-    k++;
-  }
+  const lr = Int32Array.from(levelOf, (l) => levelRank.get(l)!);
+  const sr = Int32Array.from(serviceOf, (v) => serviceRank.get(v)!);
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => minute[x]! - minute[y]! || lr[x]! - lr[y]! || sr[x]! - sr[y]!);
   const cells = new MinuteLevelServiceCells(
     n, new Float64Array(n), new Int32Array(n), new Int32Array(n), new Float64Array(n), new Float64Array(n),
