@@ -17,6 +17,9 @@ export const hasChromium = existsSync(CHROMIUM);
 /** Folder for screenshots and timings (gitignored). */
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 
+/** The window the screenshots and timings are taken at. */
+const VIEWPORT = { width: 1440, height: 900 };
+
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 /**
@@ -27,7 +30,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 export async function launchBrowser(): Promise<{ newContext: () => Promise<BrowserContext>; close: () => Promise<void> }> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
   return {
-    newContext: () => browser.newContext({ viewport: { width: 1440, height: 900 } }),
+    newContext: () => browser.newContext({ viewport: VIEWPORT }),
     close: () => browser.close(),
   };
 }
@@ -40,7 +43,7 @@ export async function launch(opts: { offline?: boolean; javaScript?: boolean } =
     headless: true,
     offline: opts.offline ?? false,
     javaScriptEnabled: opts.javaScript ?? true,
-    viewport: { width: 1440, height: 900 },
+    viewport: VIEWPORT,
     args: ARGS,
   });
   return {
