@@ -52,6 +52,12 @@ export function addHit(h: PatternHits, r: number, ts: number | null, message: st
   }
 }
 
+/** Count one line matched by each rule in `rules` (then emptied); `ts` is epoch ms, NaN for none. */
+export function addHits(h: PatternHits, rules: number[], ts: number, message: string): void {
+  for (const r of rules) addHit(h, r, ts === ts ? ts : null, message);
+  rules.length = 0;
+}
+
 /** b's hits folded into a (same rules); the result does not depend on the order of merges. */
 export function mergeHits(a: PatternHits, b: PatternHits): PatternHits {
   for (let r = 0; r < a.count.length; r++) {
@@ -84,10 +90,7 @@ export const patternHitsAggregate: Aggregate<PatternHits> = {
         if (!checker.mayMatch(b, i)) return;
         const msg = b.message(i);
         if (msg === null) return;
-        if (checker.matchRules(msg, matched) === 0) return;
-        const ts = b.timestamp[i]!;
-        for (const r of matched) addHit(state, r, ts === ts ? ts : null, msg);
-        matched.length = 0;
+        if (checker.matchRules(msg, matched) > 0) addHits(state, matched, b.timestamp[i]!, msg);
       },
       encode: () => [state],
     };

@@ -9,7 +9,7 @@ import type { Aggregate, MapColumn } from '../../../engine/aggregate/aggregate.j
 import type { Batch } from '../../../engine/batch.js';
 import { LEVELS } from '../../../engine/schema.js';
 import { checkerOf } from './rules.js';
-import { addHit, emptyHits, mergeHits, type PatternHits } from '../patterns.js';
+import { addHits, emptyHits, mergeHits, type PatternHits } from '../patterns.js';
 import { bestFirst, rowOrder, type AnomalyLine } from './rows.js';
 
 /** The lines of one minute in one file: first line (offset, line), last line's offset. */
@@ -88,8 +88,8 @@ export const lineFindings: Aggregate<LineFindings> = {
         if (types.length > 0) types.length = 0;
         const keep = checker.check(level, msg, rt0 === rt0 ? rt0 : null, types, matched);
         if (matched.length > 0) {
-          if (state.patterns !== undefined) for (const r of matched) addHit(state.patterns, r, ts === ts ? ts : null, msg!);
-          matched.length = 0;
+          if (state.patterns !== undefined) addHits(state.patterns, matched, ts, msg!);
+          else matched.length = 0;
         }
         if (types.length === 0) return;
         state.total++;
