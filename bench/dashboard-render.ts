@@ -89,17 +89,17 @@ async function measure(page: Page): Promise<Load> {
       interactive,
       unpainted: times.filter((t) => Number.isNaN(t)).length,
       full: Number(document.documentElement.dataset.fullRenderMs),
-    // the page's logframe:* marks and its scripts' resource timings, ms since navigation start
-    marks: Object.fromEntries([
-      // a mark set again by the full render keeps its first time (the first render's)
-      ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('logframe:')).reverse().map((m) => [m.name.slice(9), Math.round(m.startTime)]),
-      ...performance.getEntriesByType('navigation').map((n) => ['page loaded', Math.round((n as unknown as { responseEnd: number }).responseEnd)]),
-      ...performance.getEntriesByType('resource').filter((r) => /\/(vendor|static)\/[^/]*\.js/.test(r.name)).flatMap((r) => {
-        const t = r as unknown as { name: string; requestStart: number; responseStart: number; responseEnd: number };
-        const name = t.name.replace(/^.*\/(vendor|static)\//, '');
-        return [[`asked ${name}`, Math.round(t.requestStart)], [`first byte ${name}`, Math.round(t.responseStart)], [`loaded ${name}`, Math.round(t.responseEnd)]];
-      }),
-    ]),
+      // the page's logframe:* marks and its scripts' resource timings, ms since navigation start
+      marks: Object.fromEntries([
+        // a mark set again by the full render keeps its first time (the first render's)
+        ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('logframe:')).reverse().map((m) => [m.name.slice(9), Math.round(m.startTime)]),
+        ...performance.getEntriesByType('navigation').map((n) => ['page loaded', Math.round((n as unknown as { responseEnd: number }).responseEnd)]),
+        ...performance.getEntriesByType('resource').filter((r) => /\/(vendor|static)\/[^/]*\.js/.test(r.name)).flatMap((r) => {
+          const t = r as unknown as { name: string; requestStart: number; responseStart: number; responseEnd: number };
+          const name = t.name.replace(/^.*\/(vendor|static)\//, '');
+          return [[`asked ${name}`, Math.round(t.requestStart)], [`first byte ${name}`, Math.round(t.responseStart)], [`loaded ${name}`, Math.round(t.responseEnd)]];
+        }),
+      ]),
     };
   });
 }
