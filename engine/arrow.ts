@@ -81,7 +81,7 @@ function compact(b: Batch, keep: Uint8Array): Batch {
     timestamp: pick(b.timestamp), level: pick(b.level), service: pick(b.service), ip: pick(b.ip), endpoint: pick(b.endpoint),
     method: pick(b.method), status_code: pick(b.status_code), response_time_ms: pick(b.response_time_ms), bytes: pick(b.bytes),
     msgStart: pick(b.msgStart), msgEnd: pick(b.msgEnd), msgQuoted: pick(b.msgQuoted), line: pick(b.line), offset: pick(b.offset),
-    messageText: idx.map((i) => b.messageText[i]), messageEndOf: b.messageEndOf,
+    messageText: idx.map((i) => b.messageText[i]),
   });
   return out;
 }
@@ -141,7 +141,7 @@ function columnMaker(s: NamedExpr, compiler: Compiler): (b: Batch) => ColumnChun
         for (let i = 0; i < n; i++) {
           const st = b.msgStart[i]!;
           let piece: Buffer | null = null;
-          if (st >= 0) piece = b.msgQuoted[i] === 1 ? Buffer.from(b.message(i)!, 'utf8') : b.buf.subarray(st, b.messageEnd(i));
+          if (st >= 0) piece = b.msgQuoted[i] === 1 ? Buffer.from(b.message(i)!, 'utf8') : b.buf.subarray(st, b.msgEnd[i]!);
           else if (b.messageText[i] !== undefined) piece = Buffer.from(b.messageText[i]!, 'utf8');
           if (piece) { parts.push(Buffer.from(piece)); total += piece.length; valid[i] = 1; }
           offsets[i + 1] = total;

@@ -36,8 +36,7 @@ export class Batch {
   bytes: Float64Array;
   /**
    * Message as a byte range of `buf` (msgStart < 0: the message is in `messageText`, or null when
-   * that is undefined). msgEnd < 0 with msgStart >= 0: not found yet, ~msgEnd is where the line
-   * ends and `messageEndOf` finds the message's end when someone reads it (messageEnd(i)).
+   * that is undefined).
    */
   msgStart: Int32Array;
   msgEnd: Int32Array;
@@ -49,8 +48,6 @@ export class Batch {
   msgQuoted: Uint8Array;
   /** Messages a parser had to build as strings (unescaped CSV/JSON, multi-line records). Sparse. */
   messageText: (string | undefined)[] = [];
-  /** Finds a deferred message end (set by the parser that defers it): buf, message start, line end -> message end. */
-  messageEndOf: ((buf: Buffer, s: number, e: number) => number) | null = null;
   /** Physical line index within the partition (0-based) and byte offset in the file. */
   line: Float64Array;
   offset: Float64Array;
@@ -140,19 +137,10 @@ export class Batch {
   message(i: number): string | null {
     const s = this.msgStart[i]!;
     if (s >= 0) {
-      const text = this.buf.toString('utf8', s, this.messageEnd(i));
+      const text = this.buf.toString('utf8', s, this.msgEnd[i]!);
       return this.msgQuoted[i] === 1 ? undoubleQuotes(text) : text;
     }
     return this.messageText[i] ?? null;
-  }
-
-  /** End of row i's message in `buf` (msgStart[i] >= 0), found now if the parser deferred it. */
-  messageEnd(i: number): number {
-    const e = this.msgEnd[i]!;
-    if (e >= 0) return e;
-    const end = this.messageEndOf!(this.buf, this.msgStart[i]!, ~e);
-    this.msgEnd[i] = end;
-    return end;
   }
 
   /** Set a message the parser built as a string. */

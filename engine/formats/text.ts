@@ -53,99 +53,79 @@ function keyAt(buf: Buffer, ks: number, ke: number): Key {
 }
 
 /**
- * Fill record fields from `key=value` tokens inside buf[s, e). Returns where the first
- * recognised token starts (e when there is none), so the message can end before them.
+ * Fill record fields from the `key=value` tokens in buf[s, e) and return where the message ends:
+ * before the trailing run of tokens that starts at the first recognised key, when every token of
+ * that run holds '=' (`... failed ip=10.0.0.1 rt=12ms` ends before `ip=`), else at e. One walk
+ * from '=' to '=' (the native byte search) does both: each token is read once, its key for the
+ * fields and its bytes for the run. `needEnd` false: the message is not read, stop once every
+ * wanted key is in (returns e).
  */
-export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: number, wanted = ALL_KEYS): number {
-  let first = e;
+export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: number, wanted = ALL_KEYS, needEnd = true): number {
+  let first = -1; // where the first recognised key's token starts
+  let run = true; // every token from `first` on holds '='
+  let tokEnd = s; // end of the last token read from `first` on
   let found = 0;
-  // jump from '=' to '=' with the native byte search; only key and value bytes are read in JS
   let eq = buf.indexOf(61, s);
   while (eq >= 0 && eq < e) {
     let ks = eq;
     while (ks > s && buf[ks - 1] !== 32 && buf[ks - 1] !== 9) ks--;
     const key = keyAt(buf, ks, eq);
-    let ve = eq + 1;
-    if (key === Key.None || (wanted & (1 << key)) === 0) { eq = buf.indexOf(61, ve); continue; }
-    if (first === e) first = ks;
-    while (ve < e && buf[ve] !== 32 && buf[ve] !== 9) ve++;
-    let vs = eq + 1;
-    let vend = ve;
-    // trailing punctuation is not part of a value: "ip=10.0.0.1," or "(rt=12ms)"
-    while (vend > vs && (buf[vend - 1] === 44 || buf[vend - 1] === 59 || buf[vend - 1] === 41)) vend--;
-    if (vend - vs >= 2 && buf[vs] === 34 && buf[vend - 1] === 34) { vs++; vend--; }
-    switch (key) {
-      case Key.Ip: b.ip[row] = b.dicts.ip.intern(buf, vs, vend); break;
-      case Key.Endpoint: {
-        let q = vs;
-        while (q < vend && buf[q] !== 63) q++; // drop the query string
-        b.endpoint[row] = b.dicts.endpoint.intern(buf, vs, q);
-        break;
-      }
-      case Key.Method: b.method[row] = b.dicts.method.intern(buf, vs, vend); break;
-      case Key.Status: b.status_code[row] = parseNumber(buf, vs, vend); break;
-      case Key.Bytes: b.bytes[row] = parseNumber(buf, vs, vend); break;
-      case Key.Rt: {
-        let ve2 = vend;
-        let scale = 1;
-        if (ve2 - vs > 2 && buf[ve2 - 2] === 109 && buf[ve2 - 1] === 115) ve2 -= 2; // "ms"
-        else if (ve2 - vs > 1 && buf[ve2 - 1] === 115) { ve2 -= 1; scale = 1000; } // "s"
-        b.response_time_ms[row] = parseNumber(buf, vs, ve2) * scale;
-        break;
-      }
+    if (first < 0) {
+      if (key === Key.None) { eq = buf.indexOf(61, eq + 1); continue; }
+      first = ks;
+    } else if (run) {
+      // only blanks between the last token and this one
+      for (let t = tokEnd; t < ks; t++) if (buf[t] !== 32 && buf[t] !== 9) { run = false; break; }
     }
-    found |= 1 << key;
-    // projection: stop once every wanted field is in (the message end is then not needed)
-    if (found === wanted && wanted !== ALL_KEYS) return e;
+    let ve = eq + 1;
+    while (ve < e && buf[ve] !== 32 && buf[ve] !== 9) ve++;
+    tokEnd = ve;
+    if (key !== Key.None && (wanted & (1 << key)) !== 0) {
+      let vs = eq + 1;
+      let vend = ve;
+      // trailing punctuation is not part of a value: "ip=10.0.0.1," or "(rt=12ms)"
+      while (vend > vs && (buf[vend - 1] === 44 || buf[vend - 1] === 59 || buf[vend - 1] === 41)) vend--;
+      if (vend - vs >= 2 && buf[vs] === 34 && buf[vend - 1] === 34) { vs++; vend--; }
+      switch (key) {
+        case Key.Ip: b.ip[row] = b.dicts.ip.intern(buf, vs, vend); break;
+        case Key.Endpoint: {
+          let q = vs;
+          while (q < vend && buf[q] !== 63) q++; // drop the query string
+          b.endpoint[row] = b.dicts.endpoint.intern(buf, vs, q);
+          break;
+        }
+        case Key.Method: b.method[row] = b.dicts.method.intern(buf, vs, vend); break;
+        case Key.Status: b.status_code[row] = parseNumber(buf, vs, vend); break;
+        case Key.Bytes: b.bytes[row] = parseNumber(buf, vs, vend); break;
+        case Key.Rt: {
+          let ve2 = vend;
+          let scale = 1;
+          if (ve2 - vs > 2 && buf[ve2 - 2] === 109 && buf[ve2 - 1] === 115) ve2 -= 2; // "ms"
+          else if (ve2 - vs > 1 && buf[ve2 - 1] === 115) { ve2 -= 1; scale = 1000; } // "s"
+          b.response_time_ms[row] = parseNumber(buf, vs, ve2) * scale;
+          break;
+        }
+      }
+      found |= 1 << key;
+      // projection: stop once every wanted field is in, when the message is not read
+      if (!needEnd && found === wanted) return e;
+    }
+    // the token's other '=' (if any) belong to it: go on after it
     eq = ve < e ? buf.indexOf(61, ve) : -1;
   }
-  // only a trailing run of key=value tokens is cut from the message: every token from `first` on has '='
-  let t = first;
-  while (t < e) {
-    let hasEq = false;
-    while (t < e && buf[t] !== 32 && buf[t] !== 9) { if (buf[t] === 61) hasEq = true; t++; }
-    if (!hasEq) return e;
-    while (t < e && (buf[t] === 32 || buf[t] === 9)) t++;
-  }
+  if (first < 0 || !run) return e;
+  for (let t = tokEnd; t < e; t++) if (buf[t] !== 32 && buf[t] !== 9) return e;
   return first;
-}
-
-/**
- * Where the message in buf[s, e) ends: before the trailing run of recognised key=value tokens,
- * trailing blanks trimmed (the whole text when that leaves nothing). What parse() computes when
- * it reads every key; found on demand when only some keys are wanted and the message may be read
- * for a few rows (error lines for templates).
- */
-export function messageEnd(buf: Buffer, s: number, e: number): number {
-  let first = e;
-  let eq = buf.indexOf(61, s);
-  while (eq >= 0 && eq < e) {
-    let ks = eq;
-    while (ks > s && buf[ks - 1] !== 32 && buf[ks - 1] !== 9) ks--;
-    if (keyAt(buf, ks, eq) !== Key.None) { first = ks; break; }
-    eq = buf.indexOf(61, eq + 1);
-  }
-  let me = first;
-  // only a trailing run of key=value tokens is cut from the message (as in scanKeyValues)
-  let t = first;
-  while (t < e) {
-    let hasEq = false;
-    while (t < e && buf[t] !== 32 && buf[t] !== 9) { if (buf[t] === 61) hasEq = true; t++; }
-    if (!hasEq) { me = e; break; }
-    while (t < e && (buf[t] === 32 || buf[t] === 9)) t++;
-  }
-  while (me > s && (buf[me - 1] === 32 || buf[me - 1] === 9)) me--;
-  return me > s ? me : e;
 }
 
 class TextParser implements LineParser {
   private readonly out: TsOut = { value: NaN };
   private readonly wanted: number;
-  /** The message is read, but not every key: its end is found only for rows whose message is read. */
-  private readonly deferMessage: boolean;
+  /** Whether the message is read (its end is then found beside the keys, see scanKeyValues). */
+  private readonly needMessage: boolean;
   constructor(private readonly zone: Zone, fields: ReadonlySet<string> | undefined) {
     this.wanted = wantedKeys(fields);
-    this.deferMessage = fields !== undefined && fields.has('message') && this.wanted !== ALL_KEYS;
+    this.needMessage = fields === undefined || fields.has('message');
   }
 
   parse(buf: Buffer, s: number, e: number, b: Batch, row: number): string | null {
@@ -163,16 +143,8 @@ class TextParser implements LineParser {
     if (se === i) return 'no service after the level';
     b.service[row] = b.dicts.service.intern(buf, i, se);
     const ms = skipSpaces(buf, se, e);
-    if (this.deferMessage) {
-      // projection: the wanted keys only; the message end waits until a query reads this row's message
-      if (this.wanted !== 0) scanKeyValues(buf, ms, e, b, row, this.wanted);
-      b.msgStart[row] = ms;
-      b.msgEnd[row] = ~e;
-      b.messageEndOf = messageEnd;
-      return null;
-    }
     // the message is the text before the structured key=value tokens the fields came from
-    let me = this.wanted === 0 ? e : scanKeyValues(buf, ms, e, b, row, this.wanted);
+    let me = this.wanted === 0 && !this.needMessage ? e : scanKeyValues(buf, ms, e, b, row, this.wanted, this.needMessage);
     while (me > ms && (buf[me - 1] === 32 || buf[me - 1] === 9)) me--;
     b.msgStart[row] = ms;
     b.msgEnd[row] = me > ms ? me : e;

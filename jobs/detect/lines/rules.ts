@@ -65,8 +65,9 @@ export class RuleChecker {
   }
 
   /**
-   * Whether row i's message may match a rule: false says no rule can (its bytes hold none of the
-   * rules' keywords, see prefilter.ts), and the message's string need not be built for them.
+   * Whether row i's message may match a rule: false says no rule can (its bytes do not hold the
+   * keywords any rule's branch requires, see prefilter.ts), and the message's string need not be
+   * built for them.
    */
   mayMatch(b: Batch, i: number): boolean {
     if (this.rules.length === 0) return false;
@@ -77,12 +78,7 @@ export class RuleChecker {
       const text = b.messageText[i];
       return text !== undefined && f.test(text);
     }
-    const e = b.msgEnd[i]!;
-    if (e >= 0) return f.find(b.buf, s, e) >= 0;
-    // the message's end is deferred: scan on to the line's end, and find the message's end only
-    // when a keyword is there (occurrences come in order of their ends: the first is inside or none is)
-    const hit = f.find(b.buf, s, ~e);
-    return hit >= 0 && hit <= b.messageEnd(i);
+    return f.find(b.buf, s, b.msgEnd[i]!) >= 0;
   }
 
   /** Append to `out` the index (in the spec's order) of every rule that matches `message`; returns how many. */

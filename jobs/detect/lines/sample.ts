@@ -113,7 +113,7 @@ export const lineSample: Aggregate<SampleRow[]> = {
         if (!b || i === undefined || k <= 0) return;
         const s = b.msgStart[i]!;
         // a quoted CSV message's length is its unescaped string's, as when parsers built it as a string
-        const len = s < 0 ? (b.messageText[i]?.length ?? 0) : b.msgQuoted[i] === 1 ? b.message(i)!.length : b.messageEnd(i) - s;
+        const len = s < 0 ? (b.messageText[i]?.length ?? 0) : b.msgQuoted[i] === 1 ? b.message(i)!.length : b.msgEnd[i]! - s;
         const h = lineHash(b.offset[i]!, b.timestamp[i]!, b.level[i]!, len, b.response_time_ms[i]!);
         // hot path: almost every line fails this one comparison once the sample has filled
         if (h > cut[g]!) return;
