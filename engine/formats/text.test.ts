@@ -31,8 +31,8 @@ const TRICKY = [
   '2025-01-10 12:05:15,456 ERROR db ünïcödé message ip="10.0.0.5", endpoint=/é method=POST',
 ];
 
-describe('text format: the message end found on demand', () => {
-  it('gives the same message and fields as a full parse, for any set of wanted keys', () => {
+describe('text format: the message end found beside the fields', () => {
+  it('gives the same message and fields as a full parse, for any set of wanted keys, and the message its definition says', () => {
     const random = mulberry32(8);
     const words = ['ip=10.1.2.3', 'endpoint=/x/y', 'method=GET', 'status=502', 'rt=12ms', 'bytes=7', 'k=v', 'x=', '=y', 'plain', 'ünï', 'a=b=c'];
     const lines = [...TRICKY];
@@ -52,6 +52,19 @@ describe('text format: the message end found on demand', () => {
       // fields no query reads stay null
       if (!fields.includes('method')) expect([...lazy.method.subarray(0, lines.length)].every((m) => m === -1)).toBe(true);
     }
+    // the message by its definition, on strings: before the trailing run of tokens that starts at the
+    // first token with a key word before its '=', when every token of that run holds '='; blanks trimmed
+    const KEY_WORDS = new Set(['ip', 'client_ip', 'endpoint', 'path', 'method', 'status', 'status_code', 'rt', 'response_time_ms', 'latency_ms', 'bytes']);
+    const reference = (line: string): string => {
+      const rest = line.replace(/^\S+ \S+ \S+ \S+[ \t]*/, '');
+      const toks = [...rest.matchAll(/[^ \t]+/g)];
+      const first = toks.findIndex((t) => t[0].includes('=') && KEY_WORDS.has(t[0].slice(0, t[0].indexOf('='))));
+      const whole = rest.replace(/[ \t]+$/, '');
+      if (first < 0 || !toks.slice(first).every((t) => t[0].includes('='))) return whole;
+      const cut = rest.slice(0, toks[first]!.index).replace(/[ \t]+$/, '');
+      return cut.length > 0 ? cut : rest;
+    };
+    lines.forEach((line, i) => expect(full.message(i), line).toBe(reference(line)));
     expect(full.message(1)).toBe('Timeout after 30s');
     expect(full.message(2)).toBe('retry=3 is not a key, then ip=10.0.0.2 in the middle and status=500');
     expect(full.message(4)).toBe('failed');

@@ -60,7 +60,9 @@ function shortest(set: readonly string[]): number {
 
 /** The more selective set first: the longer shortest keyword, then fewer keywords. */
 function bySelectivity(a: readonly string[], b: readonly string[]): number {
-  return shortest(b) - shortest(a) || a.length - b.length || (a.join('\0') < b.join('\0') ? -1 : 1);
+  const x = a.join('\0');
+  const y = b.join('\0');
+  return shortest(b) - shortest(a) || a.length - b.length || (x < y ? -1 : x > y ? 1 : 0);
 }
 
 /** The union of what each branch requires (the best set of each); null if one requires nothing. */
