@@ -5,6 +5,9 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../api.js';
 import { col, count } from '../index.js';
+import { Batch, makeDictionaries } from '../batch.js';
+import { mulberry32 } from '../random.js';
+import { csvFormat } from './csv.js';
 
 describe('csv format: quoted messages', () => {
   let dir: string;
@@ -40,5 +43,54 @@ describe('csv format: quoted messages', () => {
     const msgs = t.toArray().map((r) => (r as { message: string }).message);
     expect(msgs).toContain('said "hi" to user_0, twice "0"');
     expect(msgs.some((m) => m.includes('""'))).toBe(false);
+  });
+});
+
+describe('csv format: projection', () => {
+  const header = 'timestamp,log_level,service,message,ip,endpoint,method,status_code,response_time_ms,bytes';
+
+  /** Each line's parse result (null or the malformed reason) and the batch, for a set of wanted fields. */
+  function parseLines(lines: string[], fields: ReadonlySet<string> | undefined): { reasons: (string | null)[]; b: Batch } {
+    const buf = Buffer.from(lines.join('\n'));
+    const b = new Batch(lines.length, makeDictionaries(), 'f');
+    b.buf = buf;
+    const parser = csvFormat.create({ file: 'f', options: {}, fields, header });
+    const reasons: (string | null)[] = [];
+    let pos = 0;
+    lines.forEach((_, n) => {
+      let nl = buf.indexOf(10, pos);
+      if (nl < 0) nl = buf.length;
+      const row = b.begin(n, pos);
+      const r = parser.parse(buf, pos, nl, b, row);
+      reasons.push(r);
+      pos = nl + 1;
+    });
+    return { reasons, b };
+  }
+
+  it('steps over the columns no query reads, with the same malformed lines and values as a full parse', () => {
+    const random = mulberry32(11);
+    const cells = ['', 'x', '/api/v1/a?b=1', 'GET', '200', '12.5', '"quoted, with comma"', '"say ""hi"""', '"closed"tail', '"unterminated', 'a"mid', '""'];
+    const lines: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const n = 5 + Math.floor(random() * 8); // 5 to 12 columns: too few, exact, extra
+      const tail = Array.from({ length: n - 5 }, () => cells[Math.floor(random() * cells.length)]!);
+      lines.push([`2025-01-10 00:00:${String(i % 60).padStart(2, '0')}.000`, i % 4 === 0 ? 'ERROR' : 'INFO', `svc-${i % 3}`, `msg ${i}`, `10.0.0.${i % 9}`, ...tail].join(','));
+    }
+    const full = parseLines(lines, undefined);
+    // both reasons kinds occur, so the comparison below covers them
+    expect(full.reasons.filter((r) => r !== null).length).toBeGreaterThan(100);
+    expect(full.reasons.filter((r) => r === null).length).toBeGreaterThan(100);
+    for (const fields of [['timestamp', 'level', 'service', 'message'], ['timestamp', 'level', 'ip'], ['timestamp', 'level', 'endpoint', 'status_code']]) {
+      const got = parseLines(lines, new Set(fields));
+      expect(got.reasons).toEqual(full.reasons);
+      lines.forEach((line, i) => {
+        if (full.reasons[i] !== null) return;
+        expect(got.b.timestamp[i], line).toBe(full.b.timestamp[i]);
+        if (fields.includes('ip')) expect(got.b.ip[i], line).toBe(full.b.ip[i]);
+        if (fields.includes('status_code')) expect(got.b.status_code[i], line).toEqual(full.b.status_code[i]);
+        if (fields.includes('message')) expect(got.b.message(i), line).toBe(full.b.message(i));
+      });
+    }
   });
 });
