@@ -1,3 +1,4 @@
+import { DDSketch } from '@datadog/sketches-js';
 import { describe, expect, it } from 'vitest';
 import type { AggSpec } from './aggregate.js';
 import { getAggregate } from './registry.js';
@@ -114,4 +115,56 @@ describe('reduce-side states outlive the partial they came from', () => {
       if (spec.kind === 'quantile') expect([agg.finish(a, spec), agg.finish(b, spec)]).toEqual(before);
     });
   }
+});
+
+describe('quantile states travel as bins', () => {
+  const spec: AggSpec = { kind: 'quantile', name: 'q', params: { q: 0.5 } };
+  const agg = getAggregate('quantile');
+  const QS = [0, 0.001, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1];
+
+  /** The sketch of `values` built directly with DDSketch, the reference. */
+  function direct(values: number[]): DDSketch {
+    const s = new DDSketch({ relativeAccuracy: 0.01 });
+    for (const v of values) s.accept(v);
+    return s;
+  }
+  /** Map `chunks` and merge their partials (through pack/unpack, as they travel) in `order`, then read every q. */
+  function viaPartials(chunks: number[][], order: number[]): number[] {
+    const states = chunks.map((c) => {
+      const col = agg.map(spec);
+      col.bind?.((x) => x);
+      col.init(1);
+      for (const v of c) col.update(0, v);
+      return agg.decode(unpack<{ p: unknown }>(pack({ p: col.encode(1, (x) => x) })).p, 0, spec);
+    });
+    let m: unknown = null;
+    for (const k of order) m = m === null ? states[k] : agg.merge(m, states[k], spec);
+    return QS.map((q) => agg.finish(m, { ...spec, params: { q } }) as number);
+  }
+
+  it('give every quantile DDSketch gives, for any cut and merge order, zeros and negatives included', () => {
+    const r = rng(21);
+    for (let trial = 0; trial < 20; trial++) {
+      const n = 1 + Math.floor(r() * 3000);
+      const values = Array.from({ length: n }, () => {
+        const u = r();
+        return u < 0.05 ? 0 : u < 0.1 ? -Math.exp(r() * 8) : Math.exp(r() * 12 - 2);
+      });
+      const want = QS.map((q) => direct(values).getValueAtQuantile(q));
+      const cut1 = Math.floor(r() * n);
+      const cut2 = cut1 + Math.floor(r() * (n - cut1));
+      const chunks = [values.slice(0, cut1), values.slice(cut1, cut2), values.slice(cut2)];
+      expect(viaPartials(chunks, shuffle([0, 1, 2], r))).toEqual(want);
+      // one partial alone is never merged: it stays encoded until finish
+      expect(viaPartials([values], [0])).toEqual(want);
+    }
+  });
+
+  it('restores a checkpoint that holds the older protobuf form', () => {
+    const values = [1, 2, 3, 50, 700, 0, -4];
+    const s = direct(values);
+    const legacy = { proto: s.toProto(), min: s.min, max: s.max };
+    const restored = agg.restore(legacy, spec);
+    for (const q of QS) expect(agg.finish(restored, { ...spec, params: { q } })).toBe(s.getValueAtQuantile(q));
+  });
 });

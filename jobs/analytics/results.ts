@@ -4,7 +4,7 @@
  */
 import type { DDSketch } from '@datadog/sketches-js';
 import { getAggregate } from '../../engine/aggregate/registry.js';
-import { sketchOf, type QuantileState } from '../../engine/aggregate/quantile.js';
+import { mergeSketch, sketchOf, type QuantileState } from '../../engine/aggregate/quantile.js';
 import { fsumMerge, fsumValue } from '../../engine/aggregate/fsum.js';
 import type { GroupMerger } from '../../engine/merge.js';
 import type { Scalar } from '../../engine/expr.js';
@@ -76,7 +76,7 @@ function overallLatency(service: GroupMerger): { latency: JobResults['latency'];
     const own = service.stateOf(e, 3) as QuantileState;
     if (own === null) continue;
     if (sketch === null) sketch = sketchOf(own);
-    else sketch.merge(sketchOf(own));
+    else mergeSketch(sketch, sketchOf(own));
   }
   const mean = sum === null ? null : sumAgg.finish(sum, spec);
   if (mean === null || sketch === null || sketch.count === 0) return { latency: null, sketch: null };
