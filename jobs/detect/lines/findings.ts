@@ -64,7 +64,8 @@ export const lineFindings: Aggregate<LineFindings> = {
     const matched: number[] = [];
     const spans = new Map<number, MinuteSpan>();
     let span: MinuteSpan | null = null;
-    let floor = Number.NEGATIVE_INFINITY;
+    // the limit-th best row kept so far: a line that sorts after it cannot make the report
+    let cut: AnomalyLine | null = null;
     const types: string[] = [];
     return {
       init: () => {},
@@ -95,7 +96,10 @@ export const lineFindings: Aggregate<LineFindings> = {
         state.total++;
         for (const t of types) state.types[t] = (state.types[t] ?? 0) + 1;
         const score = 1 - keep;
-        if (score < floor || limit === 0) return;
+        if (limit === 0) return;
+        // rowOrder's first two keys, before the row (and its message string) is built: most lines
+        // with findings tie on score (ERROR_LEVEL alone), and a partition's lines come in time order
+        if (cut !== null && (score < cut.score || (score === cut.score && (ts === ts ? ts : Infinity) > (cut.timestamp ?? Infinity)))) return;
         const svc = b.service[i]!;
         msg ??= b.message(i) ?? '';
         state.rows.push({
@@ -103,7 +107,7 @@ export const lineFindings: Aggregate<LineFindings> = {
           service: svc >= 0 ? b.dicts.service.values[svc]! : null, type: types.join(';'), score,
           message: msg.length > MAX_MESSAGE ? msg.slice(0, MAX_MESSAGE) : msg,
         });
-        if (state.rows.length >= 2 * limit) floor = bestFirst(state.rows, limit, rowOrder)[limit - 1]!.score;
+        if (state.rows.length >= 2 * limit) cut = bestFirst(state.rows, limit, rowOrder)[limit - 1]!;
       },
       encode: () => {
         bestFirst(state.rows, limit, rowOrder);
