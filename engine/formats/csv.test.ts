@@ -5,9 +5,9 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../api.js';
 import { col, count } from '../index.js';
-import { Batch, makeDictionaries } from '../batch.js';
+import type { Batch } from '../batch.js';
 import { mulberry32 } from '../random.js';
-import { csvFormat } from './csv.js';
+import { parseLines } from '../testing/parse.js';
 
 describe('csv format: quoted messages', () => {
   let dir: string;
@@ -49,24 +49,8 @@ describe('csv format: quoted messages', () => {
 describe('csv format: projection', () => {
   const header = 'timestamp,log_level,service,message,ip,endpoint,method,status_code,response_time_ms,bytes';
 
-  /** Each line's parse result (null or the malformed reason) and the batch, for a set of wanted fields. */
-  function parseLines(lines: string[], fields: ReadonlySet<string> | undefined): { reasons: (string | null)[]; b: Batch } {
-    const buf = Buffer.from(lines.join('\n'));
-    const b = new Batch(lines.length, makeDictionaries(), 'f');
-    b.buf = buf;
-    const parser = csvFormat.create({ file: 'f', options: {}, fields, header });
-    const reasons: (string | null)[] = [];
-    let pos = 0;
-    lines.forEach((_, n) => {
-      let nl = buf.indexOf(10, pos);
-      if (nl < 0) nl = buf.length;
-      const row = b.begin(n, pos);
-      const r = parser.parse(buf, pos, nl, b, row);
-      reasons.push(r);
-      pos = nl + 1;
-    });
-    return { reasons, b };
-  }
+  const parse = (lines: string[], fields?: ReadonlySet<string>): { reasons: (string | null)[]; b: Batch } =>
+    parseLines('csv', lines, { header, ...(fields ? { fields } : {}) });
 
   it('steps over the columns no query reads, with the same malformed lines and values as a full parse', () => {
     const random = mulberry32(11);
@@ -77,12 +61,12 @@ describe('csv format: projection', () => {
       const tail = Array.from({ length: n - 5 }, () => cells[Math.floor(random() * cells.length)]!);
       lines.push([`2025-01-10 00:00:${String(i % 60).padStart(2, '0')}.000`, i % 4 === 0 ? 'ERROR' : 'INFO', `svc-${i % 3}`, `msg ${i}`, `10.0.0.${i % 9}`, ...tail].join(','));
     }
-    const full = parseLines(lines, undefined);
+    const full = parse(lines);
     // both reasons kinds occur, so the comparison below covers them
     expect(full.reasons.filter((r) => r !== null).length).toBeGreaterThan(100);
     expect(full.reasons.filter((r) => r === null).length).toBeGreaterThan(100);
     for (const fields of [['timestamp', 'level', 'service', 'message'], ['timestamp', 'level', 'ip'], ['timestamp', 'level', 'endpoint', 'status_code']]) {
-      const got = parseLines(lines, new Set(fields));
+      const got = parse(lines, new Set(fields));
       expect(got.reasons).toEqual(full.reasons);
       lines.forEach((line, i) => {
         if (full.reasons[i] !== null) return;

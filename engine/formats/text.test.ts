@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Batch, makeDictionaries } from '../batch.js';
+import type { Batch } from '../batch.js';
 import { mulberry32 } from '../random.js';
-import { textFormat } from './text.js';
+import { parseLines } from '../testing/parse.js';
 
 /** Parse every line with the given needed fields; returns the batch (all rows parsed). */
 function parseAll(lines: string[], fields: ReadonlySet<string> | undefined): Batch {
-  const buf = Buffer.from(lines.join('\n'));
-  const b = new Batch(lines.length, makeDictionaries(), 'file');
-  b.buf = buf;
-  const parser = textFormat.create({ file: 'x', options: {}, fields });
-  let pos = 0;
-  lines.forEach((_, n) => {
-    let nl = buf.indexOf(10, pos);
-    if (nl < 0) nl = buf.length;
-    const row = b.begin(n, pos);
-    expect(parser.parse(buf, pos, nl, b, row)).toBeNull();
-    pos = nl + 1;
-  });
+  const { b, reasons } = parseLines('text', lines, fields ? { fields } : {});
+  expect(reasons.every((r) => r === null)).toBe(true);
   return b;
 }
 

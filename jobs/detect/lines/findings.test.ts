@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Batch, makeDictionaries } from '../../../engine/batch.js';
-import { getFormat } from '../../../engine/formats/registry.js';
+import type { Batch } from '../../../engine/batch.js';
 import { mulberry32 } from '../../../engine/random.js';
+import { parseLines } from '../../../engine/testing/parse.js';
 import { parseConfig } from '../../config/index.js';
 import { lineFindings, type LineFindings } from './findings.js';
 import { ruleSpecOf } from './rules-config.js';
@@ -17,18 +17,8 @@ function batchOf(n: number, seed: number): Batch {
     const rt = random() < 0.1 ? ' rt=2500ms' : '';
     return `2025-01-10 00:00:${String(sec).padStart(2, '0')},000 ${levels[i % levels.length]} svc-${Math.floor(random() * 3)} ${msg}${rt}`;
   });
-  const b = new Batch(n, makeDictionaries(), 'f.log');
-  const buf = Buffer.from(lines.join('\n'));
-  b.buf = buf;
-  const parser = getFormat('text').create({ file: 'f.log', options: {} });
-  let s = 0;
-  lines.forEach((_, k) => {
-    let e = buf.indexOf(10, s);
-    if (e < 0) e = buf.length;
-    const row = b.begin(k, s);
-    expect(parser.parse(buf, s, e, b, row)).toBeNull();
-    s = e + 1;
-  });
+  const { b, reasons } = parseLines('text', lines, { file: 'f.log' });
+  expect(reasons.every((r) => r === null)).toBe(true);
   return b;
 }
 

@@ -7,8 +7,8 @@ import { generateRecords } from '../../generate/generate.js';
 import { makeFormatter } from '../../generate/formats.js';
 import { KeywordScanner, requiredClauses, rulePrefilter } from './prefilter.js';
 import { RuleChecker } from './rules.js';
-import { Batch, makeDictionaries } from '../../../engine/batch.js';
-import { getFormat } from '../../../engine/formats/registry.js';
+import type { Batch } from '../../../engine/batch.js';
+import { parseLines } from '../../../engine/testing/parse.js';
 
 const DEFAULTS = DEFAULT_RULES.map((r) => ({ pattern: r.pattern, flags: 'i' }));
 
@@ -172,19 +172,8 @@ describe('RuleChecker.mayMatch on parsed batches', () => {
 
   /** Parse `lines` with a format, the message wanted but not every field. */
   function parse(format: string, lines: string[], header?: string): Batch {
-    const b = new Batch(16, makeDictionaries(), 'f');
-    const fields = new Set(['timestamp', 'level', 'message']);
-    const parser = getFormat(format).create({ file: 'f', options: {}, fields, ...(header !== undefined ? { header } : {}) });
-    const buf = Buffer.from(lines.join('\n'));
-    b.buf = buf;
-    let line = 0;
-    for (let s = 0; s < buf.length; line++) {
-      let e = buf.indexOf(10, s);
-      if (e < 0) e = buf.length;
-      const row = b.begin(line, s);
-      if (parser.parse(buf, s, e, b, row) !== null) b.discard();
-      s = e + 1;
-    }
+    const { b, reasons } = parseLines(format, lines, { fields: new Set(['timestamp', 'level', 'message']), ...(header !== undefined ? { header } : {}) });
+    expect(reasons).toEqual(lines.map(() => null));
     return b;
   }
 
