@@ -161,3 +161,43 @@ describe('the follower', () => {
     expect(rateAlerts('out')).toEqual(rateAlerts('batch'));
   });
 });
+
+describe('the follower on a file that stopped growing', () => {
+  it('brings an anomaly report from an earlier line pass up to date without new lines', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'logframe-follow-stale-'));
+    const file = path.join(dir, 'app.log');
+    const recs = [...generateRecords({ lines: 6000, seed: 4, days: 0.05, incidents: true })].map((r) => makeFormatter('text', 4).line(r));
+    writeFileSync(file, recs.slice(0, 3000).join('\n') + '\n');
+    let refreshes = 0;
+    let refreshed: () => void = () => {};
+    const nextRefresh = (): Promise<void> => new Promise((r) => { refreshed = r; });
+    const f = await Follower.start(config(dir, 'app.log', 'out'), { watch: false, log: () => {}, onRefresh: () => { refreshes++; refreshed(); } });
+    let written = nextRefresh();
+    await f.cycle();
+    await written;
+    // the rest at once, right after that line pass: the pace allows no other yet, so this report
+    // set carries the earlier pass's anomaly report
+    appendFileSync(file, recs.slice(3000).join('\n') + '\n');
+    written = nextRefresh();
+    await f.cycle();
+    await written;
+    await runJob(config(dir, 'app.log', 'batch'));
+    const report = (out: string): string => {
+      try {
+        return readFileSync(path.join(dir, out, 'csv/anomaly_report.csv'), 'utf8');
+      } catch {
+        return ''; // being replaced
+      }
+    };
+    const want = report('batch');
+    const deadline = Date.now() + 30_000;
+    // polls with nothing new to read
+    while (report('out') !== want && Date.now() < deadline) {
+      expect((await f.cycle()).bytes).toBe(0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(report('out')).toBe(want);
+    expect(refreshes).toBeGreaterThan(1);
+    await f.stop();
+  }, 60_000);
+});

@@ -254,7 +254,10 @@ export class Follower {
     // the snapshot is encoded now, between polls, so offsets and aggregates are of one moment
     if (this.unsaved) this.save();
     const due = Date.now() - this.lastRefresh >= this.config.output.refresh;
-    if (this.dirty && (due || this.lastRefresh === 0)) this.refresh();
+    // an anomaly report left from an earlier line pass catches up once its pace allows, new lines
+    // or not: a file that stopped growing must not keep a stale report (NEW_TEMPLATE, top rows)
+    const linesDue = this.linesStale && performance.now() >= this.nextLinePass;
+    if ((this.dirty && (due || this.lastRefresh === 0)) || linesDue) this.refresh();
     return { ...read, ms: performance.now() - t0, alerts: sent };
   }
 
