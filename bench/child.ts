@@ -1,6 +1,6 @@
 /**
  * One measured run in its own process, so peak RSS is that engine's alone:
- *   node dist/bench/child.js <logframe|logframe-job[-plan|-nodetect|-nolines]|duckdb|polars> <text|csv> <file> <threads>
+ *   node dist/bench/child.js <logframe|logframe-job[-plan|-nodetect|-nolines|-norules|-notemplates|-noevidence|-noforest]|duckdb|polars> <text|csv> <file> <threads>
  * Prints one JSON line: name, seconds, CPU seconds (every thread of the process), peak RSS (MB)
  * and the result tables.
  */
@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   switch (engine) {
     case 'logframe': run = await runLogframe(file!, fmt, threads); break;
-    case 'logframe-job': case 'logframe-job-plan': case 'logframe-job-nodetect': case 'logframe-job-nolines': {
+    case 'logframe-job': case 'logframe-job-plan': case 'logframe-job-nodetect': case 'logframe-job-nolines':
+    case 'logframe-job-norules': case 'logframe-job-notemplates': case 'logframe-job-noevidence': case 'logframe-job-noforest': {
       const { runJobBench } = await import('./job.js');
       run = await runJobBench(file!, fmt, threads, engine === 'logframe-job' ? 'full' : (engine.slice('logframe-job-'.length) as JobVariant));
       break;

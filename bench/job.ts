@@ -6,6 +6,9 @@
  * - `nodetect`: the whole job with `detection.enabled: false` (reports and summary included);
  * - `nolines`: the whole job with detection on and `detection.lines.enabled: false`;
  * - `full`: the whole job with its default config.
+ * And, to say where detection's time goes, `nolines` with one part of detection off: `norules`
+ * (no pattern rules), `notemplates` (no template mining), `noevidence` (no example lines per
+ * minute), `noforest` (no window forests). A part's cost is `nolines` minus its shape.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,14 +19,32 @@ import type { JobResults } from '../jobs/analytics/results.js';
 import { jobPass, runJob, startEngine } from '../jobs/run.js';
 import type { BenchRun } from './logframe.js';
 
-export type JobVariant = 'plan' | 'nodetect' | 'nolines' | 'full';
+export type JobVariant = 'plan' | 'nodetect' | 'nolines' | 'full' | DetectionPart;
+
+/** The shapes with one part of detection off (the job without anomaly report otherwise). */
+export const DETECTION_PARTS = {
+  norules: { name: 'pattern rules', yaml: 'rules: []' },
+  notemplates: { name: 'template mining', yaml: 'templates: {enabled: false}' },
+  noevidence: { name: 'example lines', yaml: 'evidence: {per_minute: 0}' },
+  noforest: { name: 'window forests', yaml: 'isolation_forest: {enabled: false}' },
+} as const;
+export type DetectionPart = keyof typeof DETECTION_PARTS;
 
 const NAMES: Record<JobVariant, string> = {
   plan: 'job plan, engine only',
   nodetect: 'job, detection off',
   nolines: 'job, no anomaly report',
   full: 'job',
+  ...(Object.fromEntries(Object.entries(DETECTION_PARTS).map(([k, v]) => [k, `job, no anomaly report, no ${v.name}`])) as Record<DetectionPart, string>),
 };
+
+/** The `detection:` section of a shape's config ('' for the defaults). */
+function detectionYaml(variant: JobVariant): string {
+  if (variant === 'full') return '';
+  if (variant === 'plan' || variant === 'nodetect') return 'detection:\n  enabled: false\n';
+  const part = variant === 'nolines' ? '' : `  ${DETECTION_PARTS[variant].yaml}\n`;
+  return `detection:\n  lines: {enabled: false}\n${part}`;
+}
 
 /** The five peer tables, read from the job's merged results. */
 function tablesOf(r: JobResults): BenchRun['tables'] {
@@ -44,7 +65,7 @@ function tablesOf(r: JobResults): BenchRun['tables'] {
 /** Run one shape of the job on `file`; tables are read back from its results. */
 export async function runJobBench(file: string, format: 'text' | 'csv', workers: number, variant: JobVariant = 'full'): Promise<BenchRun> {
   const out = mkdtempSync(path.join(tmpdir(), 'logframe-bench-job-'));
-  const detection = variant === 'full' ? '' : variant === 'nolines' ? 'detection:\n  lines: {enabled: false}\n' : 'detection:\n  enabled: false\n';
+  const detection = detectionYaml(variant);
   const t0 = performance.now();
   try {
     const config = parseConfig(

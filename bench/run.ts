@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { writeLogFile } from '../jobs/generate/generate.js';
 import { micro } from './micro.js';
+import { DETECTION_PARTS } from './job.js';
 
 interface ChildResult {
   name: string;
@@ -81,7 +82,8 @@ its own process (best of --runs), and prints the table and the ratios of the iss
   --workers N      workers / threads for every engine (default 2)
   --runs N         runs of each measurement; the best counts (default 2)
   --formats LIST   text,csv (default both)
-  --jobs LIST      job shapes: plan,nodetect,nolines,full (default all; "" for none)
+  --jobs LIST      job shapes: plan,nodetect,nolines,full (default those four; "" for none); with
+                   norules,notemplates,noevidence,noforest too, detection's cost by part is printed
   --no-peers       leave DuckDB and Polars out
   --no-micro       leave the tinybench micro-benchmarks out
   -h, --help       this text
@@ -152,6 +154,15 @@ async function main(): Promise<void> {
     ratio('detection (job without anomaly report vs detection off)', 'logframe-job-nolines', 'logframe-job-nodetect', '1.15x');
     ratio('anomaly report (job vs job without it)', 'logframe-job', 'logframe-job-nolines', '1.5x');
     ratio('whole job vs the five-table engine run', 'logframe-job', 'logframe', 'none');
+    // where detection's time goes: the job without anomaly report, less its shape with one part off
+    const nolines = best.get('logframe-job-nolines');
+    const nodetect = best.get('logframe-job-nodetect');
+    for (const [k, part] of Object.entries(DETECTION_PARTS)) {
+      const without = best.get(`logframe-job-${k}`);
+      if (!nolines || !without) continue;
+      const share = nodetect ? ` (${(((nolines.seconds - without.seconds) / nodetect.seconds) * 100).toFixed(0)}% of the job with detection off)` : '';
+      notes.push(`${format}: detection's ${part.name}: ${fmtS(nolines.seconds - without.seconds)} s wall, ${fmtS(nolines.cpuSeconds - without.cpuSeconds)} s CPU${share}`);
+    }
   }
   const header = ['format', 'file', 'engine', 'seconds', 'CPU s', 'lines/s', 'peak RSS', 'vs DuckDB', 'vs Polars'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -120,10 +120,15 @@ export function buildPlan(config: Config, opts: { follow?: boolean } = {}): JobP
   };
   // detection off: no template sketch or evidence on the map side; the anomaly report off: no line
   // sample or findings either (index -1: collectResults reads them as empty). Both kinds read whole
-  // rows, so leaving them in would also turn off projection pushdown for nothing.
+  // rows, so leaving them in would also turn off projection pushdown for nothing. The same for a
+  // part that is off on its own: templates (nothing reads the sketch then, not even the
+  // correlations) and evidence with no example per minute.
   const lines = anomalyReportOn(config);
-  const kept = STANDARD.filter((k) => (config.detection.enabled || !DETECTION_QUERIES.has(k)) && (lines || !LINE_QUERIES.has(k))
-    && !(k === 'patternHits' && (lines || config.detection.rules.length === 0)));
+  const off = (k: StandardQuery): boolean => (!config.detection.enabled && DETECTION_QUERIES.has(k)) || (!lines && LINE_QUERIES.has(k))
+    || (k === 'patternHits' && (lines || config.detection.rules.length === 0))
+    || (k === 'templates' && !config.detection.templates.enabled)
+    || (k === 'evidence' && config.detection.evidence.per_minute === 0);
+  const kept = STANDARD.filter((k) => !off(k));
   const queries: QuerySpec[] = kept.map((k) => q[k]);
   const index = Object.fromEntries(STANDARD.map((k) => [k, kept.indexOf(k)])) as Record<StandardQuery, number>;
   const custom: Record<string, number> = {};

@@ -25,6 +25,14 @@ describe('SeededForest', () => {
     expect(rows.map((r) => c.score(r))).not.toEqual(sa);
   });
 
+  it('scores every row tree by tree exactly as row by row', () => {
+    const rows = cloud(3);
+    const f = SeededForest.train(rows, OPTS);
+    // equal to the last bit: the same path lengths added in the same tree order
+    expect(Array.from(f.scoreAll(rows))).toEqual(rows.map((r) => f.score(r)));
+    expect(Array.from(SeededForest.train([[1, 2]], OPTS).scoreAll([[1, 2], [3, 4]]))).toEqual([0.5, 0.5]);
+  });
+
   it('scores an obvious outlier highest, in 0..1, with ordinary points near or below 0.5', () => {
     const rows = cloud(2);
     const f = SeededForest.train(rows, OPTS);

@@ -161,6 +161,19 @@ export class SeededForest {
     for (const t of this.trees) sum += pathLength(t, row);
     return 2 ** (-(sum / this.trees.length) / this.norm);
   }
+
+  /**
+   * score() of every row, tree by tree: one tree's arrays stay in cache across all rows, where
+   * row by row every tree is read again for each row (100 trees of ~500 nodes are ~1.4 MB, more
+   * than this machine's L2). The sums add the trees in the same order, so the scores are equal.
+   */
+  scoreAll(rows: readonly (readonly number[])[]): Float64Array {
+    const out = new Float64Array(rows.length);
+    if (this.trees.length === 0 || this.norm === 0) return out.fill(0.5);
+    for (const t of this.trees) for (let r = 0; r < rows.length; r++) out[r]! += pathLength(t, rows[r]!);
+    for (let r = 0; r < rows.length; r++) out[r] = 2 ** (-(out[r]! / this.trees.length) / this.norm);
+    return out;
+  }
 }
 
 const isCountLike = (name: string): boolean => name !== 'error_rate' && name !== 'share';
@@ -251,7 +264,7 @@ export function scoreFeatureSet(set: FeatureSet, opts: ForestOptions): { scores:
     return { scores: set.minutes.map((minute) => ({ minute, scope: set.scope, score: 0.5 })), cut: 1, anomalies: [] };
   }
   const forest = SeededForest.train(rows, { trees: opts.trees, sample_size: opts.sample_size, seed: scopeSeed(opts.seed, set.scope) });
-  const s = rows.map((r) => forest.score(r));
+  const s = Array.from(forest.scoreAll(rows));
   const cut = quantile(s, 1 - opts.contamination);
   // z of each kept feature against all windows of the forest, to say what stands out
   const mu = cols.map((_, k) => mean(rows.map((r) => r[k]!)));
