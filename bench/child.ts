@@ -4,7 +4,6 @@
  * Prints one JSON line: name, seconds, CPU seconds (every thread of the process), peak RSS (MB)
  * and the result tables.
  */
-import type { JobVariant } from './job.js';
 import { runLogframe, type BenchRun, type EngineTables } from './logframe.js';
 
 async function main(): Promise<void> {
@@ -15,12 +14,6 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   switch (engine) {
     case 'logframe': run = await runLogframe(file!, fmt, threads); break;
-    case 'logframe-job': case 'logframe-job-plan': case 'logframe-job-nodetect': case 'logframe-job-nolines':
-    case 'logframe-job-norules': case 'logframe-job-notemplates': case 'logframe-job-noevidence': case 'logframe-job-noforest': {
-      const { runJobBench } = await import('./job.js');
-      run = await runJobBench(file!, fmt, threads, engine === 'logframe-job' ? 'full' : (engine.slice('logframe-job-'.length) as JobVariant));
-      break;
-    }
     case 'duckdb': {
       const { runDuckDB } = await import('./peers/duckdb.js');
       run = await runDuckDB(file!, fmt, threads);
@@ -31,7 +24,13 @@ async function main(): Promise<void> {
       run = await runPolars(file!, fmt, threads);
       break;
     }
-    default: throw new Error(`unknown engine '${engine}'`);
+    default: {
+      // the job's shapes (bench/job.ts): loaded only for them
+      const { jobVariantOf, runJobBench } = await import('./job.js');
+      const variant = jobVariantOf(engine ?? '');
+      if (variant === null) throw new Error(`unknown engine '${engine}'`);
+      run = await runJobBench(file!, fmt, threads, variant);
+    }
   }
   const tables = Object.fromEntries(Object.entries(run.tables as unknown as Record<string, Map<string, number>>)
     .map(([k, m]) => [k, [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))])) as Record<keyof EngineTables, [string, number][]>;

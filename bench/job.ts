@@ -38,6 +38,13 @@ const NAMES: Record<JobVariant, string> = {
   ...(Object.fromEntries(Object.entries(DETECTION_PARTS).map(([k, v]) => [k, `job, no anomaly report, no ${v.name}`])) as Record<DetectionPart, string>),
 };
 
+/** The shape a child run names (`logframe-job` is the whole job, `logframe-job-<shape>` the others), or null. */
+export function jobVariantOf(engine: string): JobVariant | null {
+  if (engine === 'logframe-job') return 'full';
+  const v = engine.startsWith('logframe-job-') ? engine.slice('logframe-job-'.length) : '';
+  return v !== 'full' && Object.hasOwn(NAMES, v) ? (v as JobVariant) : null;
+}
+
 /** The `detection:` section of a shape's config ('' for the defaults). */
 function detectionYaml(variant: JobVariant): string {
   if (variant === 'full') return '';

@@ -311,6 +311,8 @@ export function rulePrefilter(rules: readonly { pattern: string; flags: string }
     }
     return b;
   };
+  // every clause's best set first, then the others while bits last: masks[first + k] is multi[k]'s
+  const first = masks.length;
   for (const c of multi) {
     const b = bit(c[0]!);
     if (b === null) return KeywordScanner.anyOf(minimal(clauses.map((x) => x[0]!).flat()));
@@ -319,7 +321,7 @@ export function rulePrefilter(rules: readonly { pattern: string; flags: string }
   multi.forEach((c, k) => {
     for (const set of c.slice(1)) {
       const b = bit(set);
-      if (b !== null) masks[masks.length - multi.length + k]! |= 1 << b;
+      if (b !== null) masks[first + k]! |= 1 << b;
     }
   });
   return new KeywordScanner(sets, masks);
