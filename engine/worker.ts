@@ -3,7 +3,6 @@
  * (not copied) when it is large. Task errors come back as data so the pool can tell them from a
  * dead worker.
  */
-import { Piscina } from 'piscina';
 import { pack } from './pack.js';
 import type { TaskSpec } from './plan.js';
 import { runTask } from './task.js';
@@ -28,7 +27,10 @@ export const MOVE_BYTES = 1 << 20;
 export default async function work(task: TaskSpec): Promise<unknown> {
   try {
     const packed = pack(await runTask(task));
-    return packed.byteLength >= MOVE_BYTES ? Piscina.move(packed) : packed;
+    if (packed.byteLength < MOVE_BYTES) return packed;
+    // loaded only for a result worth moving: importing piscina costs a starting thread ~10 ms
+    const { Piscina } = await import('piscina');
+    return Piscina.move(packed);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     const failure: WorkerFailure = { error: { message: e.message, stack: e.stack } };
