@@ -55,3 +55,24 @@ describe('GroupMerger', () => {
     expect(() => view.add(partial([[1, 'x']], [1], [1]))).toThrow(/read-only/);
   });
 });
+
+describe('GroupMerger.toTable', () => {
+  it('writes string and timestamp key columns exactly, nulls included', () => {
+    const q: QuerySpec = {
+      groupBy: [{ name: 'ts', expr: { op: 'col', name: 'timestamp' } }, { name: 'service', expr: { op: 'col', name: 'service' } }],
+      aggs: [{ kind: 'count', name: 'n' }],
+    };
+    const ts = [1736467200123, -86_400_001, 0, 2 ** 52 + 1, null, 4294967296 * 3 + 7];
+    const svc = ['api', 'ünïcødé ✓', '', null, 'a "quoted", value', 'x'.repeat(300)];
+    const m = new GroupMerger(q);
+    m.add({ kind: 'group', groups: ts.length, keys: [ts, svc] as GroupPartial['keys'], aggs: [Float64Array.from(ts.map((_, i) => i + 1))] });
+    const t = m.toTable();
+    const rows = t.toArray().map((r) => r.toJSON() as { ts: number | null; service: string | null; n: number });
+    // sorted by timestamp, nulls last; Arrow hands int64 timestamps back as numbers of ms
+    const want = ts.map((v, i) => ({ ts: v, service: svc[i]!, n: i + 1 }))
+      .sort((a, b) => (a.ts === null ? 1 : b.ts === null ? -1 : a.ts - b.ts));
+    expect(rows.map((r) => ({ ts: r.ts === null ? null : Number(r.ts), service: r.service, n: r.n }))).toEqual(want);
+    expect(t.getChild('service')!.nullCount).toBe(1);
+    expect(t.getChild('ts')!.nullCount).toBe(1);
+  });
+});

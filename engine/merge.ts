@@ -175,22 +175,34 @@ export class GroupMerger {
 
   /** Finished rows, sorted by key: [...keys, ...aggregates]. */
   rows(): Scalar[][] {
-    const aggs = this.query.aggs.map((s) => ({ spec: s, agg: getAggregate(s.kind) }));
-    const out = [...this.entries()].map((g) => [
-      ...g.keys,
-      ...aggs.map(({ spec, agg }, a) => {
-        const v = agg.finish(g.states[this.slots.slots[a]!], spec);
-        return (v !== null && typeof v === 'object' ? JSON.stringify(v) : v) as Scalar;
-      }),
-    ]);
-    const w = this.query.groupBy.length;
-    out.sort((x, y) => {
-      for (let k = 0; k < w; k++) {
-        const c = compareScalar(x[k]!, y[k]!);
-        if (c !== 0) return c;
+    // plain loops over the columns: this runs once per query, mostly on code not yet optimized,
+    // where spreading each group's entry cost ~5 us a group (14 ms of a 2,873-group result)
+    const aggs = this.query.aggs.map((spec, a) => ({ spec, agg: getAggregate(spec.kind), states: this.stateCols[this.slots.slots[a]!]! }));
+    const keyCols = this.keyCols;
+    const w = keyCols.length;
+    const n = this.size;
+    const out: Scalar[][] = new Array<Scalar[]>(n);
+    for (let i = 0; i < n; i++) {
+      const g = this.only ? this.only[i]! : i;
+      const row = new Array<Scalar>(w + aggs.length);
+      for (let k = 0; k < w; k++) row[k] = keyCols[k]![g]!;
+      for (let a = 0; a < aggs.length; a++) {
+        const { spec, agg, states } = aggs[a]!;
+        const v = agg.finish(states[g], spec);
+        row[w + a] = (v !== null && typeof v === 'object' ? JSON.stringify(v) : v) as Scalar;
       }
-      return 0;
-    });
+      out[i] = row;
+    }
+    if (w === 1) out.sort((x, y) => compareScalar(x[0]!, y[0]!));
+    else {
+      out.sort((x, y) => {
+        for (let k = 0; k < w; k++) {
+          const c = compareScalar(x[k]!, y[k]!);
+          if (c !== 0) return c;
+        }
+        return 0;
+      });
+    }
     return out;
   }
 
@@ -248,8 +260,18 @@ function toVector(values: Scalar[], kind: ColumnKind): Vector {
   const nullBitmap = nulls ? bitmap : undefined;
   switch (k) {
     case 'timestamp': {
+      // each int64 written as two 32-bit halves (little-endian): a BigInt per value cost ~3 us
+      // cold, 10 ms of a 2,873-minute result; ms timestamps are exact in a double
       const data = new BigInt64Array(n);
-      values.forEach((v, i) => { if (v !== null) data[i] = BigInt(Math.round(Number(v))); });
+      const halves = new Uint32Array(data.buffer);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v === null || v === undefined) continue;
+        const ms = Math.round(Number(v));
+        const hi = Math.floor(ms / 4294967296);
+        halves[2 * i] = ms - hi * 4294967296;
+        halves[2 * i + 1] = hi >>> 0;
+      }
       return makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: n, data, nullBitmap, nullCount: nulls }));
     }
     case 'int': {
@@ -260,8 +282,16 @@ function toVector(values: Scalar[], kind: ColumnKind): Vector {
       const data = Float64Array.from(values, (v) => (v === null ? NaN : Number(v)));
       return makeVector(makeData({ type: new Float64(), length: n, data, nullBitmap, nullCount: nulls }));
     }
-    default:
-      return vectorFromArray(values.map((v) => (v === null ? null : String(v))), new Utf8()) as Vector;
+    default: {
+      // the bytes and offsets written directly: Arrow's builder (vectorFromArray) took ~5 us a
+      // value on its first use in a process, 10 ms of a 2,000-group result
+      const bytes = values.map((v) => Buffer.from(v === null ? '' : String(v), 'utf8'));
+      const valueOffsets = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) valueOffsets[i + 1] = valueOffsets[i]! + bytes[i]!.length;
+      const data = new Uint8Array(valueOffsets[n]!);
+      for (let i = 0; i < n; i++) data.set(bytes[i]!, valueOffsets[i]!);
+      return makeVector(makeData({ type: new Utf8(), length: n, data, valueOffsets, nullBitmap, nullCount: nulls }));
+    }
   }
 }
 
