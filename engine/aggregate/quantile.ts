@@ -4,7 +4,19 @@
  * values satisfies |q̂ - q| <= 0.01·q, where q is some value of the data at that rank.
  * Bins hold integer counts, so merging is exact and order-independent.
  */
-import { DDSketch } from '@datadog/sketches-js';
+import { createRequire } from 'node:module';
+import type { DDSketch } from '@datadog/sketches-js';
+
+type SketchLib = typeof import('@datadog/sketches-js');
+let lib: SketchLib | null = null;
+/**
+ * The DDSketch class, loaded on first use: a worker thread that runs no quantile does not pay the
+ * ~10 ms its module graph (protobufjs) takes to load.
+ */
+function Sketch(): SketchLib['DDSketch'] {
+  lib ??= createRequire(import.meta.url)('@datadog/sketches-js') as SketchLib;
+  return lib.DDSketch;
+}
 import type { Aggregate, AggSpec, MapColumn } from './aggregate.js';
 
 export const DEFAULT_RELATIVE_ACCURACY = 0.01;
@@ -69,7 +81,7 @@ function fill(st: Store, offset: number, bins: Float64Array): void {
 }
 
 function decodeSketch(e: EncodedSketch | null, spec: AggSpec): DDSketch {
-  const s = new DDSketch({ relativeAccuracy: accuracy(spec) });
+  const s = new (Sketch())({ relativeAccuracy: accuracy(spec) });
   if (e === null) return s;
   fill(s.store, e.offset, e.bins);
   fill(s.negativeStore, e.negOffset, e.negBins);
@@ -117,7 +129,7 @@ export const quantile: Aggregate<QuantileState> = {
     const sketches: DDSketch[] = [];
     const rel = accuracy(spec);
     return {
-      init: (n) => { while (sketches.length < n) sketches.push(new DDSketch({ relativeAccuracy: rel })); },
+      init: (n) => { while (sketches.length < n) sketches.push(new (Sketch())({ relativeAccuracy: rel })); },
       update: (g, v) => { if (v === v) sketches[g]!.accept(v); },
       encode: (n) => sketches.slice(0, n).map(encodeSketch),
     };
@@ -142,7 +154,7 @@ export const quantile: Aggregate<QuantileState> = {
     if (e === null) return null;
     if ('proto' in e) {
       // a checkpoint from before the bins: read DDSketch's protobuf once, keep the bins
-      const s = DDSketch.fromProto(Uint8Array.from(e.proto)) as DDSketch;
+      const s = Sketch().fromProto(Uint8Array.from(e.proto)) as DDSketch;
       s.min = e.min;
       s.max = e.max;
       return encodeSketch(s);
