@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { DDSketch } from '@datadog/sketches-js';
+import type { Aggregate, AggSpec, MapColumn } from './aggregate.js';
 
 type SketchLib = typeof import('@datadog/sketches-js');
 let lib: SketchLib | null = null;
@@ -17,7 +18,6 @@ function Sketch(): SketchLib['DDSketch'] {
   lib ??= createRequire(import.meta.url)('@datadog/sketches-js') as SketchLib;
   return lib.DDSketch;
 }
-import type { Aggregate, AggSpec, MapColumn } from './aggregate.js';
 
 export const DEFAULT_RELATIVE_ACCURACY = 0.01;
 

@@ -29,10 +29,10 @@ function workerFile(): { filename: string; execArgv: string[] } {
  * The pool's threads compile their hot functions in their own thread. V8 compiles optimized code
  * on background threads by default, which pays off when a core is idle; a pool keeps every core
  * busy, so the compile threads take CPU from the workers while the workers run the slow tiers for
- * longer. On the 5M-line text file with 2 workers on 2 cores, the process spent 0.55 s in those
- * threads and 0.1-0.2 s less wall and 0.2-0.4 s less CPU with them off (README, Performance). The
- * flag is process-wide but is read when an isolate starts: this process's main thread keeps its
- * background compiler, each worker thread started after this call has none.
+ * longer. On the 5M-line text file with 2 workers on 2 cores, the process spent 0.55-0.67 s in
+ * those threads, and took 0.1-0.2 s less wall and 0.2-0.4 s less CPU with them off (README,
+ * Performance). The flag is process-wide but is read when an isolate starts: this process's main
+ * thread keeps its background compiler, each worker thread started after this call has none.
  */
 function compileInWorkerThreads(): void {
   v8.setFlagsFromString('--no-concurrent-recompilation');
