@@ -5,7 +5,7 @@
  */
 import {
   DataType, Dictionary, Field, Float64, Int32, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8,
-  makeData, makeVector, tableFromIPC, vectorFromArray, type Data, type Vector,
+  makeData, makeVector, tableFromIPC, type Data, type Vector,
 } from 'apache-arrow';
 import type { Scalar, Expr } from './expr.js';
 import { getAggregate, stateSlots } from './aggregate/registry.js';
@@ -193,16 +193,13 @@ export class GroupMerger {
       }
       out[i] = row;
     }
-    if (w === 1) out.sort((x, y) => compareScalar(x[0]!, y[0]!));
-    else {
-      out.sort((x, y) => {
-        for (let k = 0; k < w; k++) {
-          const c = compareScalar(x[k]!, y[k]!);
-          if (c !== 0) return c;
-        }
-        return 0;
-      });
-    }
+    out.sort((x, y) => {
+      for (let k = 0; k < w; k++) {
+        const c = compareScalar(x[k]!, y[k]!);
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
     return out;
   }
 
@@ -265,8 +262,8 @@ function toVector(values: Scalar[], kind: ColumnKind): Vector {
       const data = new BigInt64Array(n);
       const halves = new Uint32Array(data.buffer);
       for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v === null || v === undefined) continue;
+        const v = values[i]!;
+        if (v === null) continue;
         const ms = Math.round(Number(v));
         const hi = Math.floor(ms / 4294967296);
         halves[2 * i] = ms - hi * 4294967296;
@@ -282,17 +279,24 @@ function toVector(values: Scalar[], kind: ColumnKind): Vector {
       const data = Float64Array.from(values, (v) => (v === null ? NaN : Number(v)));
       return makeVector(makeData({ type: new Float64(), length: n, data, nullBitmap, nullCount: nulls }));
     }
-    default: {
-      // the bytes and offsets written directly: Arrow's builder (vectorFromArray) took ~5 us a
-      // value on its first use in a process, 10 ms of a 2,000-group result
-      const bytes = values.map((v) => Buffer.from(v === null ? '' : String(v), 'utf8'));
-      const valueOffsets = new Int32Array(n + 1);
-      for (let i = 0; i < n; i++) valueOffsets[i + 1] = valueOffsets[i]! + bytes[i]!.length;
-      const data = new Uint8Array(valueOffsets[n]!);
-      for (let i = 0; i < n; i++) data.set(bytes[i]!, valueOffsets[i]!);
-      return makeVector(makeData({ type: new Utf8(), length: n, data, valueOffsets, nullBitmap, nullCount: nulls }));
-    }
+    default:
+      return utf8Vector(values.map((v) => (v === null ? '' : String(v))), nullBitmap, nulls);
   }
+}
+
+/**
+ * A Utf8 vector of `strings` (a null's slot holds ''), its bytes and offsets written directly:
+ * Arrow's builder (vectorFromArray) took ~5 us a value on its first use in a process, 10 ms of a
+ * 2,000-group result, and the merge builds each result once.
+ */
+function utf8Vector(strings: readonly string[], nullBitmap?: Uint8Array, nullCount = 0): Vector<Utf8> {
+  const n = strings.length;
+  const bytes = strings.map((v) => Buffer.from(v, 'utf8'));
+  const valueOffsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) valueOffsets[i + 1] = valueOffsets[i]! + bytes[i]!.length;
+  const data = new Uint8Array(valueOffsets[n]!);
+  for (let i = 0; i < n; i++) data.set(bytes[i]!, valueOffsets[i]!);
+  return makeVector(makeData({ type: new Utf8(), length: n, data, valueOffsets, nullBitmap, nullCount }));
 }
 
 /** Concatenate row partials in partition order, turning partition-local line numbers into file line numbers. */
@@ -340,7 +344,7 @@ function unifyDictionaries(schema: Schema, batches: RecordBatch[]): Table {
     for (let i = 0; i < data.length; i++) out[i] = remap[idx[data.offset + i]!] ?? 0;
     return { data, codes: out };
   }));
-  const dictVectors = unified.map((m) => (m ? vectorFromArray([...m.keys()], new Utf8()) : null));
+  const dictVectors = unified.map((m) => (m ? utf8Vector([...m.keys()]) : null));
   const outFields = fields.map((f, k) => (unified[k] ? new Field(f.name, new Dictionary(new Utf8(), new Int32()), true) : f));
   const outSchema = new Schema(outFields);
   const out = recoded.map((cols, b) => {
