@@ -42,6 +42,36 @@ export interface TrackedFile {
  */
 const MISSING_GRACE_MS = 5_000;
 
+/** Looks at the inputs per poll before giving up until the next one: renames kept landing in between. */
+const LOOK_ATTEMPTS = 5;
+
+/** One look at where the files are (see FileTracker.look). */
+interface Look {
+  /** Identity -> name and size, for every file the inputs match. */
+  seen: Map<string, { path: string; size: number }>;
+  /** Identity -> where its descriptor says it is (null: deleted), for open tracked files not in `seen`. */
+  moved: Map<string, string | null>;
+}
+
+/** Whether two looks give every identity the same name (sizes may differ: files grow). */
+function sameNames(a: Look, b: Look): boolean {
+  if (a.seen.size !== b.seen.size || a.moved.size !== b.moved.size) return false;
+  for (const [id, s] of a.seen) if (b.seen.get(id)?.path !== s.path) return false;
+  for (const [id, p] of a.moved) if (!b.moved.has(id) || b.moved.get(id) !== p) return false;
+  return true;
+}
+
+/** Whether no name is given to two files (names in `seen` are distinct: one stat per name). */
+function oneFilePerName(l: Look): boolean {
+  const names = new Set([...l.seen.values()].map((s) => s.path));
+  for (const p of l.moved.values()) {
+    if (p === null) continue;
+    if (names.has(p)) return false;
+    names.add(p);
+  }
+  return true;
+}
+
 /** A tracked file as the checkpoint stores it. */
 export interface SavedFile {
   id: string;
@@ -150,21 +180,46 @@ export class FileTracker {
     r.file.fp = r.fp;
   }
 
+  /**
+   * Where every file is now: each identity the inputs match, with its name and size, and for each
+   * open tracked file they do not match, where its descriptor says it is. Listing and stat'ing
+   * are not one atomic step: a rotation that renames app.log.N to app.log.N+1 while the names are
+   * stat'ed (in listing order, app.log.10 before app.log.2) can leave a file under its old name
+   * while another is found under that same name, and two files under one name is data merged
+   * under one label for good (seen in exactly-once.test.ts, rename). So the inputs are looked at
+   * until two looks in a row agree on every name, and a look that gives one name to two files is
+   * never used. Null when the files kept moving (the next poll looks again).
+   */
+  private async look(): Promise<Look | null> {
+    let last: Look | null = null;
+    for (let attempt = 0; attempt < LOOK_ATTEMPTS; attempt++) {
+      const seen = new Map<string, { path: string; size: number }>();
+      for (const p of await listInputs(this.opts.patterns, this.opts.cwd)) {
+        if (p.endsWith('.gz')) {
+          // a compressed rotation holds lines already read from the plain file before it was compressed
+          if (!this.skipped.has(p)) this.opts.log(`skipping ${p}: follow mode reads plain files (a compressed rotation's lines were read before it was compressed)`);
+          this.skipped.add(p);
+          continue;
+        }
+        const st = statPath(p);
+        // hard links: one identity, read once, under its first name
+        if (st && !seen.has(st.id)) seen.set(st.id, { path: p, size: st.size });
+      }
+      const moved = new Map<string, string | null>();
+      for (const f of this.files) if (f.fd !== null && !seen.has(f.id)) moved.set(f.id, currentPath(f.fd, f.id));
+      const look: Look = { seen, moved };
+      if (last !== null && sameNames(last, look) && oneFilePerName(look)) return look;
+      last = look;
+    }
+    return null;
+  }
+
   /** Look at the files: identities, rotations, truncations, and the byte ranges ready to read. */
   async poll(): Promise<PollResult> {
     const now = this.now();
-    const seen = new Map<string, { path: string; size: number }>();
-    for (const p of await listInputs(this.opts.patterns, this.opts.cwd)) {
-      if (p.endsWith('.gz')) {
-        // a compressed rotation holds lines already read from the plain file before it was compressed
-        if (!this.skipped.has(p)) this.opts.log(`skipping ${p}: follow mode reads plain files (a compressed rotation's lines were read before it was compressed)`);
-        this.skipped.add(p);
-        continue;
-      }
-      const st = statPath(p);
-      // hard links: one identity, read once, under its first name
-      if (st && !seen.has(st.id)) seen.set(st.id, { path: p, size: st.size });
-    }
+    const look = await this.look();
+    if (look === null) return { ranges: [], relabels: new Map(), changed: false };
+    const { seen } = look;
     const labelAtStart = new Map(this.files.map((f) => [f, f.path]));
     const relabels = new Map<string, string>();
     let changed = false;
@@ -200,7 +255,7 @@ export class FileTracker {
       } else if (!f.detached) {
         f.detached = true;
         changed = true;
-        const moved = currentPath(f.fd, f.id);
+        const moved = look.moved.get(f.id) ?? null;
         f.path = moved ?? `${f.path} (deleted)`;
         this.opts.log(moved
           ? `${labelAtStart.get(f)} was renamed to ${moved}, which the inputs do not match: reading it to its end, then closing it`
