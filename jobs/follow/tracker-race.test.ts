@@ -11,8 +11,8 @@ import { describe, expect, it, vi } from 'vitest';
 import * as files from './files.js';
 import { FileTracker } from './tracker.js';
 
-/** Runs once, just before the next stat of the path it names. */
-const beforeStat: { path: string; run: () => void } | { path: null } = { path: null };
+/** Runs once, just before the next stat of `path`. */
+const beforeStat: { path: string | null; run: () => void } = { path: null, run: () => {} };
 
 vi.mock('./files.js', async (importOriginal) => {
   const real = await importOriginal<typeof files>();
@@ -20,9 +20,8 @@ vi.mock('./files.js', async (importOriginal) => {
     ...real,
     statPath: (p: string) => {
       if (beforeStat.path === p) {
-        const { run } = beforeStat;
         beforeStat.path = null;
-        run();
+        beforeStat.run();
       }
       return real.statPath(p);
     },
@@ -44,7 +43,7 @@ describe('a rotation during a poll', () => {
 
     // logrotate's shift (app.log.N -> app.log.N+1, from the top), after app.log.10 was stat'ed and before app.log.2
     beforeStat.path = name(2);
-    Object.assign(beforeStat, { run: () => { for (let k = COUNT - 1; k >= 0; k--) renameSync(name(k), name(k + 1)); } });
+    beforeStat.run = () => { for (let k = COUNT - 1; k >= 0; k--) renameSync(name(k), name(k + 1)); };
     const poll = await t.poll();
     expect(beforeStat.path, 'the shift ran during the poll').toBeNull();
 
