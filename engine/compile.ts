@@ -13,9 +13,19 @@ export type NumFn = (b: Batch, i: number) => number;
 export type BoolFn = (b: Batch, i: number) => boolean;
 export type StrFn = (b: Batch, i: number) => string | null;
 
+/** Writes a value for every row of a batch into `out`. */
+export type FillFn = (b: Batch, out: Float64Array) => void;
+
 /** A value as a number per row plus how to turn that number back into the value. */
 export interface CompiledValue {
   fn: NumFn;
+  /**
+   * The whole batch in one loop, for the hot values (columns, time buckets). A loop shared by
+   * every expression that calls `fn` per row is a call V8 cannot inline (each expression brings
+   * its own target), and a double returned from a call that is not inlined is boxed: a time
+   * bucket (epoch ms, no small integer) cost a heap number per row, 6 MB per 32 MiB partition.
+   */
+  fill?: FillFn;
   decode: Decoder;
   kind: 'number' | 'level' | 'dict' | 'string';
 }
@@ -29,6 +39,13 @@ const NUMERIC_READERS: Record<string, NumFn> = {
   response_time_ms: (b, i) => b.response_time_ms[i]!,
   bytes: (b, i) => b.bytes[i]!,
   offset: (b, i) => b.offset[i]!,
+};
+const NUMERIC_FILLS: Record<string, FillFn> = {
+  timestamp: (b, out) => out.set(b.timestamp.subarray(0, b.length)),
+  status_code: (b, out) => out.set(b.status_code.subarray(0, b.length)),
+  response_time_ms: (b, out) => out.set(b.response_time_ms.subarray(0, b.length)),
+  bytes: (b, out) => out.set(b.bytes.subarray(0, b.length)),
+  offset: (b, out) => out.set(b.offset.subarray(0, b.length)),
 };
 const DICT_READERS: Record<string, NumFn> = {
   service: (b, i) => { const c = b.service[i]!; return c < 0 ? NaN : c; },
@@ -48,7 +65,7 @@ export class Compiler {
   value(e: Expr): CompiledValue {
     if (e.op === 'col') {
       const name = e.name;
-      if (NUMERIC_COLUMNS.has(name)) return { fn: NUMERIC_READERS[name]!, decode: nullIfNaN, kind: 'number' };
+      if (NUMERIC_COLUMNS.has(name)) return { fn: NUMERIC_READERS[name]!, fill: NUMERIC_FILLS[name]!, decode: nullIfNaN, kind: 'number' };
       if (name === 'level') return { fn: (b, i) => b.level[i]!, decode: (c) => LEVELS[c] ?? null, kind: 'level' };
       if ((DICT_FIELDS as readonly string[]).includes(name)) {
         const dict = this.dicts[name as DictField];
@@ -61,7 +78,11 @@ export class Compiler {
       if (inner.kind !== 'number') throw new Error('bucket() applies to a timestamp or number column');
       const w = e.ms;
       if (e.expr.op === 'col' && e.expr.name === 'timestamp') {
-        return { fn: (b, i) => Math.floor(b.timestamp[i]! / w) * w, decode: nullIfNaN, kind: 'number' };
+        const fill: FillFn = (b, out) => {
+          const ts = b.timestamp;
+          for (let i = 0; i < b.length; i++) out[i] = Math.floor(ts[i]! / w) * w;
+        };
+        return { fn: (b, i) => Math.floor(b.timestamp[i]! / w) * w, fill, decode: nullIfNaN, kind: 'number' };
       }
       const f = inner.fn;
       return { fn: (b, i) => Math.floor(f(b, i) / w) * w, decode: nullIfNaN, kind: 'number' };

@@ -31,11 +31,12 @@ export class BatchVectors {
     const key = JSON.stringify(e);
     let slot = this.nums.get(key);
     if (!slot) {
-      const fn: NumFn = this.compiler.value(e).fn;
+      const v = this.compiler.value(e);
+      const fn: NumFn = v.fn;
       slot = {
         out: new Float64Array(this.capacity),
         batch: -1,
-        fill: (b, out) => { for (let i = 0; i < b.length; i++) out[i] = fn(b, i); },
+        fill: v.fill ?? ((b, out) => { for (let i = 0; i < b.length; i++) out[i] = fn(b, i); }),
       };
       this.nums.set(key, slot);
     }

@@ -12,7 +12,7 @@
 import type { Batch } from '../batch.js';
 import { LEVEL_CODE } from '../schema.js';
 import type { Format, FormatContext, LineParser } from './format.js';
-import { makeZone, scanTimestamp, type TsOut, type Zone } from './time.js';
+import { makeZone, scanTimestamp, TsOut, type Zone } from './time.js';
 
 const SPACE = 32;
 const QUOTE = 34;
@@ -52,7 +52,7 @@ class AccessParser implements LineParser {
   private readonly zone: Zone;
   private readonly errorStatus: number;
   private readonly warnStatus: number;
-  private readonly ts: TsOut = { value: NaN };
+  private readonly ts = new TsOut();
 
   constructor(ctx: FormatContext) {
     this.zone = makeZone(ctx.options.timezone);

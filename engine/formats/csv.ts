@@ -8,7 +8,7 @@ import { undoubleQuotes, type Batch } from '../batch.js';
 import { normalizeLevel, levelFromBytes } from '../schema.js';
 import { parseNumber } from './bytes.js';
 import type { Format, FormatContext, FormatOptions, LineParser } from './format.js';
-import { makeZone, parseTimestamp, scanTimestamp, type TsOut, type Zone } from './time.js';
+import { makeZone, parseTimestamp, scanTimestamp, TsOut, type Zone } from './time.js';
 
 /** Header names (lower case) accepted for each record field, first match wins. */
 const ALIASES: Record<string, string[]> = {
@@ -72,7 +72,7 @@ export function mapColumns(header: string[], options: FormatOptions, file: strin
 
 class CsvParser implements LineParser {
   readonly skipsHeader = true;
-  private readonly out: TsOut = { value: NaN };
+  private readonly out = new TsOut();
   private readonly delim: number;
   /** Multi-line mode: whether the record so far ends inside quotes. */
   private open = false;

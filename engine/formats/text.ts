@@ -7,7 +7,7 @@ import type { Batch } from '../batch.js';
 import { UNKNOWN_LEVEL, levelFromBytes } from '../schema.js';
 import { parseNumber, skipSpaces, tokenEnd } from './bytes.js';
 import type { Format, FormatContext, LineParser } from './format.js';
-import { makeZone, scanTimestamp, type TsOut, type Zone } from './time.js';
+import { makeZone, scanTimestamp, TsOut, type Zone } from './time.js';
 
 const enum Key { None, Ip, Endpoint, Method, Status, Rt, Bytes }
 
@@ -119,7 +119,7 @@ export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: 
 }
 
 class TextParser implements LineParser {
-  private readonly out: TsOut = { value: NaN };
+  private readonly out = new TsOut();
   private readonly wanted: number;
   /** Whether the message is read (its end is then found beside the keys, see scanKeyValues). */
   private readonly needMessage: boolean;
