@@ -2,7 +2,19 @@
 
 /** Parse a decimal number in buf[s, e) (sign, digits, fraction, exponent); NaN when it is not one. */
 export function parseNumber(buf: Uint8Array, s: number, e: number): number {
-  if (s >= e) return NaN;
+  parseNumberTo(buf, s, e, scratchNumber, 0, 1);
+  return scratchNumber[0]!;
+}
+
+const scratchNumber = new Float64Array(1);
+
+/**
+ * parseNumber(buf, s, e) * scale, written to out[at]. The parsers use this form: a double
+ * returned from a call V8 does not inline is boxed, a heap number per line for a value with a
+ * fraction (`rt=21.4ms`: 3 MB per 32 MiB partition), while a store into a Float64Array is not.
+ */
+export function parseNumberTo(buf: Uint8Array, s: number, e: number, out: Float64Array, at: number, scale: number): void {
+  if (s >= e) { out[at] = NaN; return; }
   let i = s;
   let neg = false;
   const c0 = buf[i]!;
@@ -18,29 +30,25 @@ export function parseNumber(buf: Uint8Array, s: number, e: number): number {
   }
   if (i < e && buf[i] === 46) {
     i++;
-    let scale = 1;
+    let pow = 1;
     let frac = 0;
     const start = i;
     while (i < e) {
       const d = buf[i]! - 48;
       if (d < 0 || d > 9) break;
       frac = frac * 10 + d;
-      scale *= 10;
+      pow *= 10;
       i++;
     }
     digits += i - start;
     // (int * 10^k + frac) / 10^k is one correctly rounded division while every part is exact (< 2^53)
-    if (digits + (i - start) > 15) return slowNumber(buf, s, e);
-    v = (v * scale + frac) / scale;
+    if (digits + (i - start) > 15) { out[at] = slowNumber(buf, s, e) * scale; return; }
+    v = (v * pow + frac) / pow;
   }
-  if (digits === 0) return NaN;
-  if (i < e) {
-    const c = buf[i]!;
-    if (c === 101 || c === 69) return slowNumber(buf, s, e);
-    return NaN;
-  }
-  if (digits > 15) return slowNumber(buf, s, e);
-  return neg ? -v : v;
+  if (digits === 0 || (i < e && buf[i] !== 101 && buf[i] !== 69)) { out[at] = NaN; return; }
+  // an exponent, or more digits than a double holds exactly
+  if (i < e || digits > 15) { out[at] = slowNumber(buf, s, e) * scale; return; }
+  out[at] = (neg ? -v : v) * scale;
 }
 
 function slowNumber(buf: Uint8Array, s: number, e: number): number {

@@ -6,7 +6,7 @@
  */
 import { undoubleQuotes, type Batch } from '../batch.js';
 import { normalizeLevel, levelFromBytes } from '../schema.js';
-import { parseNumber } from './bytes.js';
+import { parseNumberTo } from './bytes.js';
 import type { Format, FormatContext, FormatOptions, LineParser } from './format.js';
 import { makeZone, parseTimestamp, scanTimestamp, TsOut, type Zone } from './time.js';
 
@@ -169,9 +169,9 @@ class CsvParser implements LineParser {
             b.endpoint[row] = text === null ? b.dicts.endpoint.intern(buf, fs, q) : b.dicts.endpoint.internString(text.split('?')[0]!);
           } break;
           case Field.Method: if (fe > fs) b.method[row] = text === null ? b.dicts.method.intern(buf, fs, fe) : b.dicts.method.internString(text); break;
-          case Field.Status: b.status_code[row] = parseNumber(buf, fs, fe); break;
-          case Field.Rt: b.response_time_ms[row] = parseNumber(buf, fs, fe); break;
-          case Field.Bytes: b.bytes[row] = parseNumber(buf, fs, fe); break;
+          case Field.Status: parseNumberTo(buf, fs, fe, b.status_code, row, 1); break;
+          case Field.Rt: parseNumberTo(buf, fs, fe, b.response_time_ms, row, 1); break;
+          case Field.Bytes: parseNumberTo(buf, fs, fe, b.bytes, row, 1); break;
         }
       }
       col++;

@@ -5,7 +5,7 @@
  */
 import type { Batch } from '../batch.js';
 import { UNKNOWN_LEVEL, levelFromBytes } from '../schema.js';
-import { parseNumber, skipSpaces, tokenEnd } from './bytes.js';
+import { parseNumberTo, skipSpaces, tokenEnd } from './bytes.js';
 import type { Format, FormatContext, LineParser } from './format.js';
 import { makeZone, scanTimestamp, TsOut, type Zone } from './time.js';
 
@@ -95,14 +95,14 @@ export function scanKeyValues(buf: Buffer, s: number, e: number, b: Batch, row: 
           break;
         }
         case Key.Method: b.method[row] = b.dicts.method.intern(buf, vs, vend); break;
-        case Key.Status: b.status_code[row] = parseNumber(buf, vs, vend); break;
-        case Key.Bytes: b.bytes[row] = parseNumber(buf, vs, vend); break;
+        case Key.Status: parseNumberTo(buf, vs, vend, b.status_code, row, 1); break;
+        case Key.Bytes: parseNumberTo(buf, vs, vend, b.bytes, row, 1); break;
         case Key.Rt: {
           let ve2 = vend;
           let scale = 1;
           if (ve2 - vs > 2 && buf[ve2 - 2] === 109 && buf[ve2 - 1] === 115) ve2 -= 2; // "ms"
           else if (ve2 - vs > 1 && buf[ve2 - 1] === 115) { ve2 -= 1; scale = 1000; } // "s"
-          b.response_time_ms[row] = parseNumber(buf, vs, ve2) * scale;
+          parseNumberTo(buf, vs, ve2, b.response_time_ms, row, scale);
           break;
         }
       }
