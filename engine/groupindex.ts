@@ -6,6 +6,13 @@
 const f64 = new Float64Array(1);
 const i32 = new Int32Array(f64.buffer);
 
+/**
+ * A one-column key that is a small non-negative integer (a dictionary code: service, IP,
+ * endpoint; a level) is looked up in an array indexed by the key before any hashing. Codes
+ * beyond this go through the hash table like any other key.
+ */
+const DIRECT_LIMIT = 1 << 16;
+
 export class GroupIndex {
   size = 0;
   /** Key tuples, row-major: keys[g * width + k]. */
@@ -14,6 +21,8 @@ export class GroupIndex {
   private readonly scratch: Float64Array;
   /** The group found last (-1 before the first row). */
   private last = -1;
+  /** One-column keys only: direct[key] = its group, -1 when unseen (see DIRECT_LIMIT). */
+  private direct = new Int32Array(0);
 
   constructor(readonly width: number) {
     this.keys = new Float64Array(64 * Math.max(1, width));
@@ -24,10 +33,28 @@ export class GroupIndex {
   /** The group of row i, whose key values are vecs[k][i] (created when new). */
   find(vecs: readonly Float64Array[], i: number): number {
     const w = this.width;
-    if (w === 0) {
+    if (w === 1) {
+      // one key column (most queries): the last group, then the direct array, before any hashing
+      const v = vecs[0]![i]!;
+      const last = this.last;
+      if (last >= 0) {
+        const a = this.keys[last]!;
+        if (a === v || (a !== a && v !== v)) return last;
+      }
+      if (v >= 0 && v < this.direct.length && Math.floor(v) === v) {
+        const g = this.direct[v]!;
+        if (g >= 0) { this.last = g; return g; }
+      }
+    } else if (w === 0) {
       if (this.size === 0) this.size = 1;
       return 0;
     }
+    return this.lookup(vecs, i);
+  }
+
+  /** find's general path: every key column, hashed; creates the group when new. */
+  private lookup(vecs: readonly Float64Array[], i: number): number {
+    const w = this.width;
     const sc = this.scratch;
     // consecutive rows often share their key (same minute, same service): check the last group first
     let same = this.last >= 0;
@@ -41,6 +68,8 @@ export class GroupIndex {
       }
     }
     if (same) return this.last;
+    const v0 = sc[0]!;
+    const direct = w === 1 && v0 >= 0 && v0 < DIRECT_LIMIT && Math.floor(v0) === v0;
     let h = 0x9e3779b9 | 0;
     for (let k = 0; k < w; k++) {
       f64[0] = sc[k]!;
@@ -71,9 +100,21 @@ export class GroupIndex {
     }
     this.keys.set(sc.subarray(0, w), g * w);
     table[slot] = g;
+    if (direct) this.remember(v0, g);
     if (this.size * 2 > table.length) this.rehash();
     this.last = g;
     return g;
+  }
+
+  private remember(key: number, g: number): void {
+    if (key >= this.direct.length) {
+      let n = Math.max(256, this.direct.length);
+      while (n <= key) n *= 2;
+      const next = new Int32Array(n).fill(-1);
+      next.set(this.direct);
+      this.direct = next;
+    }
+    this.direct[key] = g;
   }
 
   private rehash(): void {
