@@ -6,7 +6,7 @@
 // inline FNV-1a over the bytes and open addressing for performance: one lookup per record field
 export class Interner {
   /** Distinct values in code order. */
-  readonly values: string[] = [];
+  readonly values: string[] = emptyStrings();
   private arena = new Uint8Array(1 << 12);
   private arenaLen = 0;
   private starts: Int32Array = new Int32Array(64);
@@ -87,6 +87,18 @@ export class Interner {
     }
     this.table = table;
   }
+}
+
+/**
+ * An empty array whose elements are already of the kind that holds strings. A `[]` starts as an
+ * array of small integers and changes kind at its first string: every task's dictionaries start
+ * empty, so the optimized intern() (add() inlined) met an array of the other kind once per task
+ * and was thrown away and compiled again (--trace-deopt: "wrong map", "not a Smi").
+ */
+function emptyStrings(): string[] {
+  const a = [''];
+  a.pop();
+  return a;
 }
 
 function grow(a: Int32Array): Int32Array {
