@@ -18,12 +18,12 @@ export interface Zone {
   toUtc(localMs: number): number;
 }
 
-/** Scratch out-parameter of scanTimestamp (ms UTC), reused so the hot path allocates nothing. */
 /**
- * Where a scanner puts the timestamp it read. A class, not a `{ value }` literal: every
- * one-property literal named `value` shares one hidden class, and once anything in the thread
- * (Node's own property descriptors among them) stores a non-number there, that field holds any
- * value and every double stored into it is a new heap number: 16 bytes a line, 3 MB a partition.
+ * Scratch out-parameter of scanTimestamp (ms UTC), reused so the hot path allocates nothing. A
+ * class, not a `{ value }` literal: every one-property literal named `value` shares one hidden
+ * class, and once anything in the thread (Node's own property descriptors among them) stores a
+ * non-number there, that field holds any value and every double stored into it is a new heap
+ * number: 16 bytes a line, 3 MB a 32 MiB partition.
  */
 export class TsOut {
   value = NaN;
