@@ -40,13 +40,9 @@ const NUMERIC_READERS: Record<string, NumFn> = {
   bytes: (b, i) => b.bytes[i]!,
   offset: (b, i) => b.offset[i]!,
 };
-const NUMERIC_FILLS: Record<string, FillFn> = {
-  timestamp: (b, out) => out.set(b.timestamp.subarray(0, b.length)),
-  status_code: (b, out) => out.set(b.status_code.subarray(0, b.length)),
-  response_time_ms: (b, out) => out.set(b.response_time_ms.subarray(0, b.length)),
-  bytes: (b, out) => out.set(b.bytes.subarray(0, b.length)),
-  offset: (b, out) => out.set(b.offset.subarray(0, b.length)),
-};
+type NumericColumn = 'timestamp' | 'status_code' | 'response_time_ms' | 'bytes' | 'offset';
+/** A numeric column copied into a vector: one copy per batch, so one function serves every column. */
+const fillColumn = (name: NumericColumn): FillFn => (b, out) => out.set(b[name].subarray(0, b.length));
 const DICT_READERS: Record<string, NumFn> = {
   service: (b, i) => { const c = b.service[i]!; return c < 0 ? NaN : c; },
   ip: (b, i) => { const c = b.ip[i]!; return c < 0 ? NaN : c; },
@@ -65,7 +61,7 @@ export class Compiler {
   value(e: Expr): CompiledValue {
     if (e.op === 'col') {
       const name = e.name;
-      if (NUMERIC_COLUMNS.has(name)) return { fn: NUMERIC_READERS[name]!, fill: NUMERIC_FILLS[name]!, decode: nullIfNaN, kind: 'number' };
+      if (NUMERIC_COLUMNS.has(name)) return { fn: NUMERIC_READERS[name]!, fill: fillColumn(name as NumericColumn), decode: nullIfNaN, kind: 'number' };
       if (name === 'level') return { fn: (b, i) => b.level[i]!, decode: (c) => LEVELS[c] ?? null, kind: 'level' };
       if ((DICT_FIELDS as readonly string[]).includes(name)) {
         const dict = this.dicts[name as DictField];
