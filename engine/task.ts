@@ -87,7 +87,7 @@ function compileQuery(q: QuerySpec, compiler: Compiler, vectors: BatchVectors, R
         const col = columns[a]!;
         const w = wheres[a] ?? null;
         const inp = inputs[a] ?? null;
-        if (col.updateMany) { col.updateMany(gids, n, inp, w); continue; }
+        if (col.updateMany) { col.updateMany(gids, n, inp, w, b); continue; }
         for (let i = 0; i < n; i++) {
           const g = gids[i]!;
           if (g < 0 || (w !== null && w[i] === 0)) continue;

@@ -35,9 +35,10 @@ export interface MapColumn {
    * Optional batch form of update() for the kinds that read only numbers: fold rows [0, n) whose
    * group gids[i] is >= 0 (and where[i] !== 0 when given). One call per batch and aggregation keeps
    * the per-row loop monomorphic; a per-row call through an interface with a dozen implementations
-   * is not.
+   * is not. Kinds with input 'row' read the rows from the batch `b` (one call per batch also lets
+   * them work on several rows at once).
    */
-  updateMany?(gids: Int32Array, n: number, input: Float64Array | null, where: Uint8Array | null): void;
+  updateMany?(gids: Int32Array, n: number, input: Float64Array | null, where: Uint8Array | null, b: Batch): void;
   /** The partial state of groups [0, n), in a form that travels between threads (JSON data and typed arrays). */
   encode(n: number, decode: Decoder): unknown;
   /** Receives the input's decoder before the first update (for states keyed by value, not code). */

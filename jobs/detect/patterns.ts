@@ -82,15 +82,22 @@ export const patternHitsAggregate: Aggregate<PatternHits> = {
     const checker = checkerOf(String(spec.params?.rules));
     const state = emptyHits(checker.ruleCount);
     const matched: number[] = [];
+    let may = new Uint8Array(0);
+    const row = (b: Batch, i: number): void => {
+      const msg = b.message(i);
+      if (msg === null) return;
+      if (checker.matchRules(msg, matched) > 0) addHits(state, matched, b.timestamp[i]!, msg);
+    };
     return {
       init: () => {},
       update: (_g, _v, b?: Batch, i?: number) => {
-        if (!b || i === undefined) return;
         // a string only for lines whose bytes hold one of the rules' keywords
-        if (!checker.mayMatch(b, i)) return;
-        const msg = b.message(i);
-        if (msg === null) return;
-        if (checker.matchRules(msg, matched) > 0) addHits(state, matched, b.timestamp[i]!, msg);
+        if (b && i !== undefined && checker.mayMatch(b, i)) row(b, i);
+      },
+      updateMany: (gids, n, _input, where, b) => {
+        if (may.length < n) may = new Uint8Array(b.capacity);
+        checker.mayMatchRows(b, n, gids, where, may);
+        for (let i = 0; i < n; i++) if (may[i] !== 0) row(b, i);
       },
       encode: () => [state],
     };

@@ -67,47 +67,57 @@ export const lineFindings: Aggregate<LineFindings> = {
     // the limit-th best row kept so far: a line that sorts after it cannot make the report
     let cut: AnomalyLine | null = null;
     const types: string[] = [];
+    let mayRows = new Uint8Array(0);
+    /** One row; `may`: whether it may match a rule (RuleChecker.mayMatch). */
+    const row = (b: Batch, i: number, may: boolean): void => {
+      const ts = b.timestamp[i]!;
+      const offset = b.offset[i]!;
+      if (ts === ts) {
+        const minute = Math.floor(ts / MINUTE) * MINUTE;
+        // lines come in time order mostly: the previous line's minute is the usual hit
+        if (span === null || span.minute !== minute) {
+          span = spans.get(minute) ?? null;
+          if (span === null) spans.set(minute, (span = { file: b.file, minute, offset, line: b.line[i]!, resolved: false, last: offset }));
+        }
+        if (offset > span.last) span.last = offset;
+      }
+      const level = b.level[i]!;
+      const rt0 = b.response_time_ms[i]!;
+      // a string only for lines that may match a rule (their bytes hold a rule's keyword) or are kept
+      let msg = may ? b.message(i) ?? '' : null;
+      if (types.length > 0) types.length = 0;
+      const keep = checker.check(level, msg, rt0 === rt0 ? rt0 : null, types, matched);
+      if (matched.length > 0) {
+        if (state.patterns !== undefined) addHits(state.patterns, matched, ts, msg!);
+        else matched.length = 0;
+      }
+      if (types.length === 0) return;
+      state.total++;
+      for (const t of types) state.types[t] = (state.types[t] ?? 0) + 1;
+      const score = 1 - keep;
+      if (limit === 0) return;
+      // rowOrder's first two keys, before the row (and its message string) is built: most lines
+      // with findings tie on score (ERROR_LEVEL alone), and a partition's lines come in time order
+      if (cut !== null && (score < cut.score || (score === cut.score && (ts === ts ? ts : Infinity) > (cut.timestamp ?? Infinity)))) return;
+      const svc = b.service[i]!;
+      msg ??= b.message(i) ?? '';
+      state.rows.push({
+        file: b.file, offset, line: b.line[i]!, resolved: false, timestamp: ts === ts ? ts : null, level: LEVELS[level]!,
+        service: svc >= 0 ? b.dicts.service.values[svc]! : null, type: types.join(';'), score,
+        message: msg.length > MAX_MESSAGE ? msg.slice(0, MAX_MESSAGE) : msg,
+      });
+      if (state.rows.length >= 2 * limit) cut = bestFirst(state.rows, limit, rowOrder)[limit - 1]!;
+    };
     return {
       init: () => {},
       update: (_g, _v, b?: Batch, i?: number) => {
-        if (!b || i === undefined || off) return;
-        const ts = b.timestamp[i]!;
-        const offset = b.offset[i]!;
-        if (ts === ts) {
-          const minute = Math.floor(ts / MINUTE) * MINUTE;
-          // lines come in time order mostly: the previous line's minute is the usual hit
-          if (span === null || span.minute !== minute) {
-            span = spans.get(minute) ?? null;
-            if (span === null) spans.set(minute, (span = { file: b.file, minute, offset, line: b.line[i]!, resolved: false, last: offset }));
-          }
-          if (offset > span.last) span.last = offset;
-        }
-        const level = b.level[i]!;
-        const rt0 = b.response_time_ms[i]!;
-        // a string only for lines that may match a rule (their bytes hold a rule's keyword) or are kept
-        let msg = checker.mayMatch(b, i) ? b.message(i) ?? '' : null;
-        if (types.length > 0) types.length = 0;
-        const keep = checker.check(level, msg, rt0 === rt0 ? rt0 : null, types, matched);
-        if (matched.length > 0) {
-          if (state.patterns !== undefined) addHits(state.patterns, matched, ts, msg!);
-          else matched.length = 0;
-        }
-        if (types.length === 0) return;
-        state.total++;
-        for (const t of types) state.types[t] = (state.types[t] ?? 0) + 1;
-        const score = 1 - keep;
-        if (limit === 0) return;
-        // rowOrder's first two keys, before the row (and its message string) is built: most lines
-        // with findings tie on score (ERROR_LEVEL alone), and a partition's lines come in time order
-        if (cut !== null && (score < cut.score || (score === cut.score && (ts === ts ? ts : Infinity) > (cut.timestamp ?? Infinity)))) return;
-        const svc = b.service[i]!;
-        msg ??= b.message(i) ?? '';
-        state.rows.push({
-          file: b.file, offset, line: b.line[i]!, resolved: false, timestamp: ts === ts ? ts : null, level: LEVELS[level]!,
-          service: svc >= 0 ? b.dicts.service.values[svc]! : null, type: types.join(';'), score,
-          message: msg.length > MAX_MESSAGE ? msg.slice(0, MAX_MESSAGE) : msg,
-        });
-        if (state.rows.length >= 2 * limit) cut = bestFirst(state.rows, limit, rowOrder)[limit - 1]!;
+        if (b && i !== undefined && !off) row(b, i, checker.mayMatch(b, i));
+      },
+      updateMany: (gids, n, _input, where, b) => {
+        if (off) return;
+        if (mayRows.length < n) mayRows = new Uint8Array(b.capacity);
+        checker.mayMatchRows(b, n, gids, where, mayRows);
+        for (let i = 0; i < n; i++) if (gids[i]! >= 0 && (where === null || where[i] !== 0)) row(b, i, mayRows[i] !== 0);
       },
       encode: () => {
         bestFirst(state.rows, limit, rowOrder);

@@ -103,6 +103,24 @@ describe('KeywordScanner', () => {
     expect(s.test('connect: reset')).toBe(false);
   });
 
+  it('findPair: find of both ranges, keywords at either end of the shorter or the longer one', () => {
+    const s = new KeywordScanner([['connect'], ['fail', 'refused'], ['deadlock']], [0b011, 0b100]);
+    const texts = ['', 'x', 'deadlock', 'a deadlock', 'deadlock found here', 'refused to connect', 'Connection reset', 'ok then, connect failed'];
+    const buf = Buffer.from(texts.join('|'));
+    const spans: [number, number][] = [];
+    let at = 0;
+    for (const t of texts) {
+      spans.push([at, at + t.length]);
+      at += t.length + 1;
+    }
+    for (const [s1, e1] of spans) {
+      for (const [s2, e2] of spans) {
+        const want = (s.find(buf, s1, e1) >= 0 ? 1 : 0) | (s.find(buf, s2, e2) >= 0 ? 2 : 0);
+        expect(s.findPair(buf, s1, e1, s2, e2), `${buf.toString('utf8', s1, e1)} / ${buf.toString('utf8', s2, e2)}`).toBe(want);
+      }
+    }
+  });
+
   it('never lets a non-ASCII byte stand for an ASCII letter', () => {
     const s = KeywordScanner.anyOf(['kelvin', 'ss']);
     // U+212A KELVIN SIGN lower-cases to k, U+00DF upper-cases to SS: neither is the ASCII letter
@@ -131,6 +149,32 @@ describe('the prefilter is exact: a line it rejects matches no rule', () => {
     }
     // the real logs do exercise the rules
     expect(matched).toBeGreaterThan(100);
+  });
+
+  it('findPair says of two ranges what find says of each, whatever their lengths', () => {
+    // real lines and generated messages, each paired with the next; both orders of a pair
+    const texts = [...realLines().slice(0, 6000), ...[...generateRecords({ lines: 3000, seed: 11 })].map((r) => r.message)];
+    const buf = Buffer.from(texts.join('\n'));
+    const spans: [number, number][] = [];
+    let at = 0;
+    for (const t of texts) {
+      const n = Buffer.byteLength(t);
+      spans.push([at, at + n]);
+      at += n + 1;
+    }
+    let passed = 0;
+    for (let k = 0; k + 1 < spans.length; k++) {
+      const [s1, e1] = spans[k]!;
+      const [s2, e2] = spans[k + 1]!;
+      const want = (scanner.find(buf, s1, e1) >= 0 ? 1 : 0) | (scanner.find(buf, s2, e2) >= 0 ? 2 : 0);
+      expect(scanner.findPair(buf, s1, e1, s2, e2), texts[k]).toBe(want);
+      expect(scanner.findPair(buf, s2, e2, s1, e1), texts[k]).toBe(((want & 1) << 1) | (want >> 1));
+      passed += want & 1;
+    }
+    // the pairs hold lines that pass and lines that do not, and empty ranges
+    expect(passed).toBeGreaterThan(50);
+    expect(passed).toBeLessThan(spans.length / 2);
+    expect(scanner.findPair(buf, 0, 0, spans[1]![0], spans[1]![1])).toBe(scanner.find(buf, spans[1]![0], spans[1]![1]) >= 0 ? 2 : 0);
   });
 
   it('on phrases of every default rule written in mixed case', () => {
@@ -198,5 +242,27 @@ describe('RuleChecker.mayMatch on parsed batches', () => {
     expect(b.length).toBe(3);
     expect([0, 1, 2].map((i) => checker.mayMatch(b, i))).toEqual([true, true, false]);
     expect(b.message(0)).toBe('query "orders" TIMEOUT, retrying');
+  });
+
+  it('mayMatchRows: mayMatch of every row that counts, 0 for the others', () => {
+    const recs = [...generateRecords({ lines: 2001, seed: 5 })];
+    const fmt = makeFormatter('text', 5);
+    const b = parse('text', recs.map((r) => fmt.line(r)));
+    const n = b.length;
+    expect(n).toBe(2001);
+    const one = Array.from({ length: n }, (_, i) => (checker.mayMatch(b, i) ? 1 : 0));
+    expect(one.filter((x) => x === 1).length).toBeGreaterThan(10);
+    const out = new Uint8Array(n).fill(7);
+    checker.mayMatchRows(b, n, new Int32Array(n), null, out);
+    expect([...out]).toEqual(one);
+    // rows filtered out (group -1) or by a where mask: 0, and the pairing shifts over them
+    const gids = Int32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : 0));
+    const where = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1));
+    checker.mayMatchRows(b, n, gids, where, out);
+    expect([...out]).toEqual(one.map((x, i) => (i % 3 === 0 || i % 5 === 0 ? 0 : x)));
+    // a message held as a string (a parser that built it) is tested as text
+    b.setMessageText(4, 'a deadlock here');
+    checker.mayMatchRows(b, n, new Int32Array(n), null, out);
+    expect(out[4]).toBe(1);
   });
 });

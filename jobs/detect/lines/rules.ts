@@ -81,6 +81,38 @@ export class RuleChecker {
     return f.find(b.buf, s, b.msgEnd[i]!) >= 0;
   }
 
+  /**
+   * mayMatch() of a batch's rows [0, n) that count (gids[i] >= 0, and where[i] !== 0 when given):
+   * out[i] is 1 or 0, and 0 for the rows that do not count. Messages held as bytes are scanned two
+   * at a time (KeywordScanner.findPair).
+   */
+  mayMatchRows(b: Batch, n: number, gids: Int32Array, where: Uint8Array | null, out: Uint8Array): void {
+    const f = this.prefilter;
+    const all = this.rules.length > 0 && f === null;
+    let held = -1; // a row waiting for a second one to scan beside it
+    for (let i = 0; i < n; i++) {
+      out[i] = 0;
+      if (gids[i]! < 0 || (where !== null && where[i] === 0) || this.rules.length === 0) continue;
+      if (all) {
+        out[i] = 1;
+        continue;
+      }
+      const s = b.msgStart[i]!;
+      if (s < 0) {
+        const text = b.messageText[i];
+        out[i] = text !== undefined && f!.test(text) ? 1 : 0;
+      } else if (held < 0) {
+        held = i;
+      } else {
+        const m = f!.findPair(b.buf, b.msgStart[held]!, b.msgEnd[held]!, s, b.msgEnd[i]!);
+        out[held] = m & 1;
+        out[i] = m >> 1;
+        held = -1;
+      }
+    }
+    if (held >= 0) out[held] = f!.find(b.buf, b.msgStart[held]!, b.msgEnd[held]!) >= 0 ? 1 : 0;
+  }
+
   /** Append to `out` the index (in the spec's order) of every rule that matches `message`; returns how many. */
   matchRules(message: string, out: number[]): number {
     for (const any of this.any) {
