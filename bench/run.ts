@@ -72,10 +72,18 @@ function tablesDiffer(a: ChildResult, b: ChildResult): string | null {
 
 const fmtS = (s: number): string => s.toFixed(2);
 
+const threads = (n: number): string => `${n} thread${n === 1 ? '' : 's'}`;
+/** Table names of the peers' runs, by their key in a round. */
+const PEER_NAMES: Record<string, (workers: number) => string> = {
+  duckdb: (w) => `DuckDB (${threads(w)})`,
+  'duckdb-1': () => `DuckDB (${threads(1)})`,
+  polars: (w) => `Polars (${threads(w)})`,
+};
+
 const USAGE = `usage: npm run bench -- [options]
 
 Generates two 5M-line files (text and CSV, seed 42) in bench/data/ if missing, then times logframe
-against DuckDB and Polars on them, logframe on 1 worker, and the log job in four shapes, each in
+against DuckDB and Polars on them, logframe and DuckDB on 1 worker/thread, and the log job in four shapes, each in
 its own process (best of --runs), and prints the table and the ratios of the issues' bars.
 
   --lines N        lines per generated file (default 5000000)
@@ -119,11 +127,12 @@ async function main(): Promise<void> {
     const file = dataFile(format, lines);
     const size = statSync(file).size;
     const jobs = values.jobs!.split(',').filter(Boolean).map((j) => (j === 'full' ? 'logframe-job' : `logframe-job-${j}`));
-    const engines = ['logframe', ...peers, 'logframe-1', ...jobs];
+    // DuckDB on one thread too: how a peer scales from 1 to N threads on the same machine, in the same run
+    const engines = ['logframe', ...peers, 'logframe-1', ...(peers.includes('duckdb') ? ['duckdb-1'] : []), ...jobs];
     const best = new Map<string, ChildResult>();
     for (let r = 0; r < runs; r++) {
       for (const e of engines) {
-        const res = e === 'logframe-1' ? child('logframe', format, file, 1) : child(e, format, file, workers);
+        const res = e.endsWith('-1') ? child(e.slice(0, -2), format, file, 1) : child(e, format, file, workers);
         const prev = best.get(e);
         if (!prev || res.seconds < prev.seconds) best.set(e, { ...res, maxRssMB: Math.max(res.maxRssMB, prev?.maxRssMB ?? 0) });
         else prev.maxRssMB = Math.max(prev.maxRssMB, res.maxRssMB);
@@ -139,12 +148,14 @@ async function main(): Promise<void> {
     for (const e of engines) {
       const b = best.get(e)!;
       rows.push([
-        format, `${(size / 1e6).toFixed(0)} MB`, b.name, fmtS(b.seconds), fmtS(b.cpuSeconds), `${(lines / b.seconds / 1e6).toFixed(2)} M`, `${b.maxRssMB.toFixed(0)} MB`,
+        format, `${(size / 1e6).toFixed(0)} MB`, PEER_NAMES[e]?.(workers) ?? b.name, fmtS(b.seconds), fmtS(b.cpuSeconds), `${(lines / b.seconds / 1e6).toFixed(2)} M`, `${b.maxRssMB.toFixed(0)} MB`,
         duck ? (b.seconds / duck.seconds).toFixed(2) : '-', pol ? (b.seconds / pol.seconds).toFixed(2) : '-',
       ]);
     }
     const one = best.get('logframe-1')!;
-    notes.push(`${format}: ${workers} workers are ${(one.seconds / lf.seconds).toFixed(2)}x faster than 1`);
+    const duck1 = best.get('duckdb-1');
+    const peerScaling = duck && duck1 ? ` (DuckDB in the same run: ${workers} threads ${(duck1.seconds / duck.seconds).toFixed(2)}x faster than 1)` : '';
+    notes.push(`${format}: ${workers} workers are ${(one.seconds / lf.seconds).toFixed(2)}x faster than 1${peerScaling}`);
     const ratio = (label: string, a: string, b: string, bar: string): void => {
       const x = best.get(a);
       const y = best.get(b);
