@@ -28,9 +28,8 @@ export function arrowType(type: ColumnType): DataType {
   }
 }
 
-/** The table as an Arrow Table with one record batch; every field is nullable. */
-export function toArrowTable(table: ReportTable): Table {
-  const cols = canonicalColumns(table);
+/** The table as an Arrow Table with one record batch; every field is nullable. `cols`: its canonical columns, when the caller has them. */
+export function toArrowTable(table: ReportTable, cols: CellValue[][] = canonicalColumns(table)): Table {
   const length = table.rows.length;
   const fields = table.columns.map((c) => new Field(c.name, arrowType(c.type), true));
   const children = table.columns.map((c, j) => columnData(c.type, cols[j]!));
@@ -40,8 +39,8 @@ export function toArrowTable(table: ReportTable): Table {
 }
 
 /** The table as Arrow IPC *file* format bytes (what `pl.readIPC` and `pyarrow.ipc.open_file` read). */
-export function toArrowIPC(table: ReportTable): Uint8Array {
-  return tableToIPC(toArrowTable(table), 'file');
+export function toArrowIPC(table: ReportTable, cols?: CellValue[][]): Uint8Array {
+  return tableToIPC(toArrowTable(table, cols), 'file');
 }
 
 function columnData(type: ColumnType, values: CellValue[]): Data {

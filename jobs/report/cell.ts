@@ -29,9 +29,16 @@ export function formatFloat(r: number): string {
   return Math.abs(r) >= 1e21 ? BigInt(r).toString() : String(r);
 }
 
+let lastMs = Number.NaN;
+let lastIso = '';
 /** ISO 8601 UTC text of an integer ms timestamp, e.g. `2025-01-10T05:00:00.000Z`. */
 export function formatTimestamp(ms: number): string {
-  return new Date(ms).toISOString();
+  // report rows come grouped by time (a minute per scope, per level, per service): the last text is the usual answer
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
 
 /** Text of a non-null canonical cell of the given type (CSV and JSON share it; strings come back as they are). */

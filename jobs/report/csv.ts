@@ -3,7 +3,7 @@
  * between records, a header row always, and OWASP CSV-injection neutralisation of text cells.
  */
 import { stringify } from 'csv-stringify/sync';
-import { canonicalColumns, cellText } from './cell.js';
+import { canonicalColumns, cellText, type CellValue } from './cell.js';
 import type { ReportTable } from './table.js';
 
 // Records end in "\n", not RFC 4180's CRLF: every CSV reader we target (Polars, DuckDB, pandas, csv-parse,
@@ -22,9 +22,11 @@ export function neutralizeFormula(text: string): string {
   return `'${text}`;
 }
 
-/** The table as CSV text: header row, then one record per row, each ending in `\n`; null cells are empty. */
-export function toCsv(table: ReportTable): string {
-  const cols = canonicalColumns(table);
+/**
+ * The table as CSV text: header row, then one record per row, each ending in `\n`; null cells are
+ * empty. `cols`: the table's canonical columns when the caller has them (writeReport shares them).
+ */
+export function toCsv(table: ReportTable, cols: CellValue[][] = canonicalColumns(table)): string {
   const { columns, rows } = table;
   const records: (string | null)[][] = new Array(rows.length + 1);
   records[0] = columns.map((c) => neutralizeFormula(c.name));

@@ -5,9 +5,11 @@
 import { canonicalColumns, cellText, type CellValue } from './cell.js';
 import type { ColumnType, ReportTable } from './table.js';
 
-/** The table as pretty JSON text, byte-identical to `JSON.stringify(objects, null, 2) + '\n'` where both apply. */
-export function toJson(table: ReportTable): string {
-  const cols = canonicalColumns(table);
+/**
+ * The table as pretty JSON text, byte-identical to `JSON.stringify(objects, null, 2) + '\n'` where
+ * both apply. `cols`: the table's canonical columns when the caller has them.
+ */
+export function toJson(table: ReportTable, cols: CellValue[][] = canonicalColumns(table)): string {
   const { columns, rows } = table;
   if (rows.length === 0) return '[]\n';
   // Written by hand rather than JSON.stringify so bigints print as digits and floats as in the CSV.

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { toArrowIPC } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
+import { canonicalColumns, type CellValue } from './cell.js';
 import { toCsv } from './csv.js';
 import { badFileName, badFormat, noJsonForm } from './errors.js';
 import { toJson } from './json.js';
@@ -32,21 +33,24 @@ export async function writeReport(
   const name = fileName(table.name);
   const jsonName = opts.jsonName === undefined ? name : fileName(opts.jsonName.replace(/\.json$/, ''));
   const written: string[] = [];
+  // checked and rounded once for all the formats (every writer prints the same canonical values)
+  let cols: CellValue[][] | undefined;
   for (const format of new Set(formats)) {
     if (table.only && !table.only.includes(format)) continue;
+    cols ??= canonicalColumns(table);
     let path: string;
     switch (format) {
       case 'csv':
         path = join(dir, 'csv', `${name}.csv`);
-        await writeFileAtomic(path, toCsv(table));
+        await writeFileAtomic(path, toCsv(table, cols));
         break;
       case 'json':
         path = join(dir, 'json', `${jsonName}.json`);
-        await writeFileAtomic(path, toJson(table));
+        await writeFileAtomic(path, toJson(table, cols));
         break;
       case 'arrow':
         path = join(dir, 'arrow', `${name}.arrow`);
-        await writeFileAtomic(path, toArrowIPC(table));
+        await writeFileAtomic(path, toArrowIPC(table, cols));
         break;
       default:
         throw badFormat(format as string);
