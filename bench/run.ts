@@ -83,8 +83,9 @@ const PEER_NAMES: Record<string, (workers: number) => string> = {
 const USAGE = `usage: npm run bench -- [options]
 
 Generates two 5M-line files (text and CSV, seed 42) in bench/data/ if missing, then times logframe
-against DuckDB and Polars on them, logframe and DuckDB on 1 worker/thread, and the log job in four shapes, each in
-its own process (best of --runs), and prints the table and the ratios of the issues' bars.
+against DuckDB and Polars on them, logframe and DuckDB on 1 worker/thread, and the log job in four
+shapes, each in its own process (best of --runs), and prints the table and the ratios of the
+issues' bars.
 
   --lines N        lines per generated file (default 5000000)
   --workers N      workers / threads for every engine (default 2)

@@ -264,5 +264,11 @@ describe('RuleChecker.mayMatch on parsed batches', () => {
     b.setMessageText(4, 'a deadlock here');
     checker.mayMatchRows(b, n, new Int32Array(n), null, out);
     expect(out[4]).toBe(1);
+    // a rule with no keyword: every row that counts is tested; no rule: none is
+    const spec = { errorLevels: [], criticalLevels: [], slowMs: 1000 };
+    new RuleChecker({ ...spec, rules: [{ name: 'digits', pattern: '\\d{5}', flags: '', level: -1 }] }).mayMatchRows(b, n, gids, null, out);
+    expect([...out]).toEqual([...gids].map((g) => (g < 0 ? 0 : 1)));
+    new RuleChecker({ ...spec, rules: [] }).mayMatchRows(b, n, new Int32Array(n), null, out);
+    expect(out.every((x) => x === 0)).toBe(true);
   });
 });

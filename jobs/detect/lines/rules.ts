@@ -88,23 +88,24 @@ export class RuleChecker {
    */
   mayMatchRows(b: Batch, n: number, gids: Int32Array, where: Uint8Array | null, out: Uint8Array): void {
     const f = this.prefilter;
-    const all = this.rules.length > 0 && f === null;
+    const none = this.rules.length === 0;
     let held = -1; // a row waiting for a second one to scan beside it
     for (let i = 0; i < n; i++) {
       out[i] = 0;
-      if (gids[i]! < 0 || (where !== null && where[i] === 0) || this.rules.length === 0) continue;
-      if (all) {
+      if (none || gids[i]! < 0 || (where !== null && where[i] === 0)) continue;
+      if (f === null) {
+        // a rule without a keyword: every message is tested
         out[i] = 1;
         continue;
       }
       const s = b.msgStart[i]!;
       if (s < 0) {
         const text = b.messageText[i];
-        out[i] = text !== undefined && f!.test(text) ? 1 : 0;
+        out[i] = text !== undefined && f.test(text) ? 1 : 0;
       } else if (held < 0) {
         held = i;
       } else {
-        const m = f!.findPair(b.buf, b.msgStart[held]!, b.msgEnd[held]!, s, b.msgEnd[i]!);
+        const m = f.findPair(b.buf, b.msgStart[held]!, b.msgEnd[held]!, s, b.msgEnd[i]!);
         out[held] = m & 1;
         out[i] = m >> 1;
         held = -1;
