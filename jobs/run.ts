@@ -24,7 +24,7 @@ import { activityHeatmap, levelsOverTime, minuteLevelServiceTable, responseTimeH
 import { mineTemplates } from './detect/templates/mine.js';
 import type { TemplateSketch } from './detect/templates/sketch.js';
 import type { TemplateSet } from './detect/templates/mine.js';
-import { errorTypes, newSince, templatesTable } from './detect/templates/report.js';
+import { errorTypes, newSince, templateCounts, templatesTable } from './detect/templates/report.js';
 import type { ReportTable } from './report/table.js';
 import { writeFileAtomic, removeStaleTemps } from './report/atomic.js';
 import { inParallel, writeJsonFile, writeReport } from './report/write.js';
@@ -148,9 +148,15 @@ export async function executePass(config: Config, plan: JobPlan, opts: JobOption
   }
 }
 
-/** What the detectors find in merged results (the job's reports and alerts read it). */
+/**
+ * What the detectors find in merged results (the job's reports and alerts read it). The window
+ * forest also reads the mined templates: distinct and new error templates per minute.
+ */
 export function detectOf(config: Config, results: JobResults): Detection {
-  return detect(results, config.detection, { topAnomalies: 20 });
+  const { set } = errorTypesOf(results, config);
+  const sketch = results.templates as TemplateSketch | null;
+  const counts = set && sketch ? templateCounts(sketch, set, results.firstTimestamp, config.detection.templates.new_window) : {};
+  return detect(results, config.detection, { topAnomalies: 20, ...counts });
 }
 
 /** What a run reports, built from its merged results. */

@@ -8,23 +8,11 @@
 import type { Config } from '../config/types.js';
 import { correlatedPairs } from '../detect/correlate.js';
 import type { TemplateSet } from '../detect/templates/mine.js';
+import { templateMinutes } from '../detect/templates/report.js';
 import type { TemplateSketch } from '../detect/templates/sketch.js';
 import { MINUTE } from '../detect/types.js';
 import type { ReportTable } from '../report/table.js';
 import type { JobResults } from './results.js';
-
-/** Lines per minute of each template (template id -> minute -> lines); the overflow template has no keys, so no minutes. */
-export function templateMinutes(sketch: TemplateSketch, set: TemplateSet): Map<number, Map<number, number>> {
-  const out = new Map<number, Map<number, number>>();
-  for (const [key, stats] of sketch.entries()) {
-    const id = set.keyToTemplate.get(key);
-    if (id === undefined || stats.minutes === null) continue;
-    let m = out.get(id);
-    if (!m) out.set(id, (m = new Map()));
-    for (const [minute, c] of stats.minutes) m.set(minute, (m.get(minute) ?? 0) + c);
-  }
-  return out;
-}
 
 const COLUMNS: ReportTable['columns'] = [
   { name: 'type_a', type: 'int' }, { name: 'template_a', type: 'string' }, { name: 'type_b', type: 'int' }, { name: 'template_b', type: 'string' },

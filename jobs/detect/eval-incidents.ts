@@ -25,7 +25,8 @@ import type { Config } from '../config/types.js';
 import { writeLogFile } from '../generate/generate.js';
 // the merge side runs here: the job's own aggregations must be registered in this thread too
 import '../analytics/extensions.js';
-import { detect, type Detection } from './index.js';
+import { detectOf } from '../run.js';
+import type { Detection } from './index.js';
 import { minuteRange } from './minutes.js';
 import { MINUTE, round, type AnomalyRow, type IncidentRow } from './types.js';
 
@@ -189,7 +190,8 @@ export async function evaluateGenerated(opts: EvalRunOptions = {}): Promise<{ re
     const labels = w.labelsFile ? parseLabels(readFileSync(w.labelsFile, 'utf8')) : [];
     const config = parseConfig(`input:\n  paths: [${JSON.stringify(file)}]\n  format: text\n${opts.yaml ?? ''}`, 'eval.yaml');
     const results = await resultsFor(file, config, opts.workers ?? 2);
-    const detection = detect(results, config.detection);
+    // the job's own detection: the forest reads the mined templates too
+    const detection = detectOf(config, results);
     const range = minuteRange(results);
     const result = evaluate(labels, detection, range ? { start: range.first, end: range.first + range.n * MINUTE } : { start: 0, end: 0 });
     return { result, detection, labels, results };

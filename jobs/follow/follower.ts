@@ -16,12 +16,12 @@ import { getFormat } from '../../engine/formats/registry.js';
 import type { Config } from '../config/types.js';
 import { buildPlan, FAST_BUCKET_MS, type JobPlan } from '../analytics/plan.js';
 import { collectResults, type JobResults } from '../analytics/results.js';
-import { anomalousLines, buildOutputs, scanOf, writeOutputs, type JobOutputs } from '../run.js';
+import { anomalousLines, buildOutputs, detectOf, scanOf, writeOutputs, type JobOutputs } from '../run.js';
 import type { AnomalyReport } from '../detect/lines/report.js';
 import { alertCandidates, createAlerting, horizonOf, type AlertingOptions, type AlertManager } from '../alerts/index.js';
 import { fastRateAlerts, RecentBuckets } from '../alerts/fast.js';
 import { effectiveWindow } from '../alerts/rules.js';
-import { detect, type Detection } from '../detect/index.js';
+import type { Detection } from '../detect/index.js';
 import type { Dashboard } from '../dashboard/index.js';
 import { CheckpointError, encodeCheckpoint, loadCheckpoint, planHash, saveCheckpointText, type Checkpoint, type Sample, type Totals } from './checkpoint.js';
 import { relabelLineFindings, relabelPartials, relabelSamples, sampleOrder } from './relabel.js';
@@ -485,7 +485,7 @@ export class Follower {
     if (this.detection === null || (minute > this.openMinute && due)) {
       const t0 = performance.now();
       this.openMinute = Math.max(this.openMinute, minute);
-      this.detection = detect(all ? results : this.alertResults(), this.config.detection);
+      this.detection = detectOf(this.config, all ? results : this.alertResults());
       this.nextDetect = nextAfter(t0);
       this.detectDeferred = false;
     } else if (minute > this.openMinute) {

@@ -4,7 +4,10 @@
  */
 import { LEVELS } from '../../../engine/schema.js';
 import type { ReportTable } from '../../report/table.js';
-import type { TemplateSet } from './mine.js';
+import type { TemplateCounts } from '../forest.js';
+import { MINUTE } from '../types.js';
+import { OVERFLOW_TEMPLATE, type TemplateSet } from './mine.js';
+import type { TemplateSketch } from './sketch.js';
 
 /** Level names of a levels bitmask (bit `1 << code`), in severity order. */
 export function levelNames(mask: number): string[] {
@@ -30,6 +33,42 @@ export function errorTypes(set: TemplateSet): { id: number; template: string; co
  */
 export function newSince(last: number | null, window: number): number | null {
   return last === null ? null : last - window;
+}
+
+/** Lines per minute of each template (template id -> minute -> lines); the overflow template has no keys, so no minutes. */
+export function templateMinutes(sketch: TemplateSketch, set: TemplateSet): Map<number, Map<number, number>> {
+  const out = new Map<number, Map<number, number>>();
+  for (const [key, stats] of sketch.entries()) {
+    const id = set.keyToTemplate.get(key);
+    if (id === undefined || stats.minutes === null) continue;
+    let m = out.get(id);
+    if (!m) out.set(id, (m = new Map()));
+    for (const [minute, c] of stats.minutes) m.set(minute, (m.get(minute) ?? 0) + c);
+  }
+  return out;
+}
+
+/**
+ * The window forest's template features (forest.ts): per minute, the error templates that had
+ * lines in it (from the sketch's per-minute counts; absent when the sketch kept none) and the
+ * templates first seen in it. Every template is first seen somewhere near the start of the data,
+ * where that is the log's vocabulary, not news: a first sighting counts from `newWindow` after
+ * the data's first timestamp `first` on (templates.new_window, the span that makes a type new).
+ */
+export function templateCounts(sketch: TemplateSketch, set: TemplateSet, first: number | null, newWindow: number): TemplateCounts {
+  const templatesPerMinute = new Map<number, number>();
+  for (const minutes of templateMinutes(sketch, set).values()) {
+    for (const minute of minutes.keys()) templatesPerMinute.set(minute, (templatesPerMinute.get(minute) ?? 0) + 1);
+  }
+  const newTemplatesPerMinute = new Map<number, number>();
+  if (first !== null) {
+    for (const t of set.templates) {
+      if ((t.keys === 0 && t.template === OVERFLOW_TEMPLATE) || !(t.firstSeen >= first + newWindow)) continue;
+      const minute = Math.floor(t.firstSeen / MINUTE) * MINUTE;
+      newTemplatesPerMinute.set(minute, (newTemplatesPerMinute.get(minute) ?? 0) + 1);
+    }
+  }
+  return { templatesPerMinute, newTemplatesPerMinute };
 }
 
 /** Whether an error type first seen at `firstSeen` is new (see newSince); never when either is unknown. */
