@@ -1,6 +1,6 @@
 /**
  * One measured run in its own process, so peak RSS is that engine's alone:
- *   node dist/bench/child.js <logframe|logframe-job[-plan|-nodetect|-nolines|-norules|-notemplates|-noevidence|-noforest]|duckdb|polars> <text|csv> <file> <threads>
+ *   node dist/bench/child.js <logframe|logframe-job[-plan|-nodetect|-nolines|-rulesonly|-norules|-notemplates|-noevidence|-noforest]|duckdb|polars> <text|csv> <file> <threads>
  * Prints one JSON line: name, seconds, CPU seconds (every thread of the process), peak RSS (MB)
  * and the result tables.
  */

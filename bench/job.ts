@@ -9,6 +9,9 @@
  * And, to say where detection's time goes, `nolines` with one part of detection off: `norules`
  * (no pattern rules), `notemplates` (no template mining), `noevidence` (no example lines per
  * minute), `noforest` (no window forests). A part's cost is `nolines` minus its shape.
+ * And `rulesonly`: the pattern rules as the only detector (template mining, example lines,
+ * z-score, forests and the anomaly report off), against `nodetect`: what testing every line
+ * against the rules costs on its own.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +22,7 @@ import type { JobResults } from '../jobs/analytics/results.js';
 import { jobPass, runJob, startEngine } from '../jobs/run.js';
 import type { BenchRun } from './logframe.js';
 
-export type JobVariant = 'plan' | 'nodetect' | 'nolines' | 'full' | DetectionPart;
+export type JobVariant = 'plan' | 'nodetect' | 'nolines' | 'full' | 'rulesonly' | DetectionPart;
 
 /** The shapes with one part of detection off (the job without anomaly report otherwise). */
 export const DETECTION_PARTS = {
@@ -35,6 +38,7 @@ const NAMES: Record<JobVariant, string> = {
   nodetect: 'job, detection off',
   nolines: 'job, no anomaly report',
   full: 'job',
+  rulesonly: 'job, pattern rules the only detector',
   ...(Object.fromEntries(Object.entries(DETECTION_PARTS).map(([k, v]) => [k, `job, no anomaly report, no ${v.name}`])) as Record<DetectionPart, string>),
 };
 
@@ -46,9 +50,12 @@ export function jobVariantOf(engine: string): JobVariant | null {
 }
 
 /** The `detection:` section of a shape's config ('' for the defaults). */
-function detectionYaml(variant: JobVariant): string {
+export function detectionYaml(variant: JobVariant): string {
   if (variant === 'full') return '';
   if (variant === 'plan' || variant === 'nodetect') return 'detection:\n  enabled: false\n';
+  if (variant === 'rulesonly') {
+    return 'detection:\n  lines: {enabled: false}\n  templates: {enabled: false}\n  evidence: {per_minute: 0}\n  isolation_forest: {enabled: false}\n  zscore: {enabled: false}\n';
+  }
   const part = variant === 'nolines' ? '' : `  ${DETECTION_PARTS[variant].yaml}\n`;
   return `detection:\n  lines: {enabled: false}\n${part}`;
 }
