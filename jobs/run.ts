@@ -369,17 +369,10 @@ export async function writeOutputs(outDir: string, config: Config, tables: Repor
   mkdirSync(outDir, { recursive: true });
   await removeStaleTemps(outDir);
   const formats = config.output.formats;
-  const byName = new Map(tables.map((t) => [t.name, t]));
-  const writes: (() => Promise<unknown>)[] = tables.map((t) => () => writeReport(outDir, t, formats.filter((f) => f !== 'json')));
-  if (formats.includes('json')) {
-    // the JSON reports S1 users know: trends by hour, errors by day, counts by severity
-    writes.push(
-      () => writeReport(outDir, byName.get('errors_by_hour')!, ['json'], { jsonName: 'error_trends' }),
-      () => writeReport(outDir, byName.get('errors_by_day')!, ['json']),
-      () => writeReport(outDir, severityTable(results), ['json']),
-      ...tables.filter((x) => !['errors_by_hour', 'errors_by_day'].includes(x.name)).map((t) => () => writeReport(outDir, t, ['json'])),
-    );
-  }
+  // every format of a table in one call, so its cells are checked and rounded once; the JSON
+  // reports S1 users know: trends by hour (errors_by_hour's JSON), errors by day, counts by severity
+  const writes: (() => Promise<unknown>)[] = tables.map((t) => () => writeReport(outDir, t, formats, t.name === 'errors_by_hour' ? { jsonName: 'error_trends' } : {}));
+  if (formats.includes('json')) writes.push(() => writeReport(outDir, severityTable(results), ['json']));
   const malformed = stats.malformedSamples.map((s) => `${s.file}:${s.line}\t${s.reason}\t${s.text.replace(/[\r\n\t]/g, ' ')}`).join('\n');
   writes.push(() => writeFileAtomic(path.join(outDir, 'malformed.log'), malformed.length ? malformed + '\n' : ''));
   // Each file is fsynced before its rename, so one at a time the writes wait on the disk more than
