@@ -26,6 +26,9 @@ describe('maskedKey', () => {
     ['mLp(FF:F2:9F:16:CF:0F:00:0D:60:E9:30:F0), mIp(10.2.2.80)', 'mLp(<*>), mIp(<*>)'],
     ['Remoting started; listening on addresses :[akka.tcp://sparkExecutorActorSystem@mesos-slave-07:55904]', 'Remoting started; listening on addresses :[<*>]'],
     ['tree/torus link failed: wanted: B C X+', 'tree/torus link failed: wanted: B C X+'],
+    // day and month names in any case next to a number; words that only start like one stay
+    ['backup of SEPTEMBER 30 and WEDNESDAY 4 done', 'backup of <*> and <*> done'],
+    ['Monitor 5 marched 3 Junk 7 maybe 2 decoded 1', 'Monitor <*> marched <*> Junk <*> maybe <*> decoded <*>'],
     ['', ''],
     ['  \t ', ''],
   ])('%s', (message, expected) => {

@@ -360,11 +360,18 @@ function joinsPrevious(t: Tokenized, i: number): boolean {
   return t.tokens[i - 1] === t.tokens[i];
 }
 
+/** The first three characters of a token in lower case (ASCII letters only change), as one number. */
+function prefix3(tok: string): number {
+  return ((tok.charCodeAt(0) | 32) << 16) | ((tok.charCodeAt(1) | 32) << 8) | (tok.charCodeAt(2) | 32);
+}
+/** prefix3 of every day and month name: most tokens fail this test, so only a few need a lower-case copy. */
+const DATE_PREFIXES = new Set([...DATE_WORDS].map(prefix3));
+
 /** Whether a token is a day or month name, without building a lower-case copy for the common non-match. */
 function isDateWord(tok: string): boolean {
   if (tok.length < 3 || tok.length > 9) return false;
-  const c = tok.charCodeAt(0) | 32;
-  if (c < C.LA || c > C.LZ) return false;
+  // `| 32` turns A-Z into a-z and moves no other character into a-z, so a date word always passes
+  if (!DATE_PREFIXES.has(prefix3(tok))) return false;
   return DATE_WORDS.has(tok.toLowerCase());
 }
 
