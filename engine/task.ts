@@ -18,6 +18,8 @@ import type { Expr, Scalar } from './expr.js';
 
 const BATCH_ROWS = 8192;
 const MAX_SAMPLE_TEXT = 2000;
+/** The largest time a Date holds (ECMA-262: 8.64e15 ms either side of 1970). */
+const MAX_TIME_MS = 8.64e15;
 
 /** One query compiled for this task. */
 interface CompiledQuery {
@@ -205,7 +207,10 @@ class LineTask implements LineSink {
       batch.buf = buf;
     }
     const row = batch.begin(lineNo, offset);
-    const reason = this.parser.parse(buf, s, e, batch, row);
+    let reason = this.parser.parse(buf, s, e, batch, row);
+    // a time no Date can hold (epoch 1e300, a year past 275760) is a bad line, not a bucket no report can print
+    const ts = batch.timestamp[row]!;
+    if (reason === null && (ts > MAX_TIME_MS || ts < -MAX_TIME_MS)) reason = 'timestamp out of range';
     if (reason !== null) {
       batch.discard();
       this.malformed++;

@@ -143,4 +143,34 @@ describe('the log job', () => {
       expect(example).toContain('\tat java.lang.Thread.run(Thread.java:748)');
     }
   });
+
+  it('survives stray timestamps: decades away, before 1970, or beyond any Date', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const ts = `2025-01-10 10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},000`;
+      lines.push(`${ts} ${i % 5 === 0 ? 'ERROR' : 'INFO'} svc${i % 3} request ${i} failed ip=10.0.0.${i % 7} rt=${i % 50}ms`);
+    }
+    // a device clock at 1970, one before it, one from a far future: each is one line, counted in
+    // its own minute, with no empty minute filled between it and the rest
+    lines.push('1970-01-01 00:00:00,000 ERROR kernel clock not set yet', '1969-12-31 23:59:00,000 ERROR kernel before the epoch', '9999-12-31 23:59:59,000 ERROR svc0 far future');
+    const f = path.join(dir, 'stray.log');
+    writeFileSync(f, lines.join('\n') + '\n');
+    const out = path.join(dir, 'out-stray');
+    const o = await runJob(config('engine:\n  workers: 2', f, out));
+    expect(o.summary.parsed).toBe(603);
+    expect(o.summary.malformed).toBe(0);
+    const csv = readFileSync(path.join(out, 'csv/errors_by_minute.csv'), 'utf8').trim().split('\n');
+    // header + 10 minutes of traffic + 3 stray minutes
+    expect(csv).toHaveLength(1 + 10 + 3);
+    expect(csv[1]).toBe('1969-12-31T23:59:00.000Z,1,1');
+    expect(csv.at(-1)).toBe('9999-12-31T23:59:00.000Z,1,1');
+    expect(readFileSync(path.join(out, 'csv/errors_by_day.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 4);
+
+    // a time no Date can hold is a malformed line, counted and sampled, not a crash
+    const j = path.join(dir, 'stray.jsonl');
+    writeFileSync(j, '{"timestamp":"2025-01-10T00:00:00Z","level":"ERROR","service":"a","message":"ok"}\n{"timestamp":1e300,"level":"ERROR","message":"x"}\n');
+    const oj = await runJob(config('  format: jsonl\nengine:\n  workers: 1', j, path.join(dir, 'out-stray-json')));
+    expect([oj.summary.parsed, oj.summary.malformed]).toEqual([1, 1]);
+    expect(readFileSync(path.join(dir, 'out-stray-json', 'malformed.log'), 'utf8')).toContain('timestamp out of range');
+  }, 60_000);
 });

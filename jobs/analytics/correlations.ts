@@ -7,6 +7,7 @@
  */
 import type { Config } from '../config/types.js';
 import { correlatedPairs } from '../detect/correlate.js';
+import { minuteRange } from '../detect/minutes.js';
 import type { TemplateSet } from '../detect/templates/mine.js';
 import { templateMinutes } from '../detect/templates/report.js';
 import type { TemplateSketch } from '../detect/templates/sketch.js';
@@ -24,18 +25,19 @@ const COLUMNS: ReportTable['columns'] = [
  * The correlated pairs of a run: type_a (the rarer), template_a, type_b, template_b, minutes_a,
  * minutes_b, minutes_both (minutes of a with b within window_min), window_min, lift,
  * correlation (phi), p_value (Fisher, one-sided, unadjusted); strongest evidence first.
- * Over every minute from the first to the last timestamp of the data, not only minutes with errors.
+ * Over every minute of the run's minute axis (the first to the last minute with logs, breaks
+ * aside: jobs/analytics/axis.ts), not only minutes with errors.
  */
-export function errorCorrelationsTable(results: Pick<JobResults, 'templates' | 'firstTimestamp' | 'lastTimestamp'>, set: TemplateSet | null, config: Config['detection']): ReportTable {
+export function errorCorrelationsTable(results: Pick<JobResults, 'templates' | 'minutes'>, set: TemplateSet | null, config: Config['detection']): ReportTable {
   const table: ReportTable = { name: 'error_correlations', columns: COLUMNS, rows: [] };
   const sketch = results.templates as TemplateSketch | null;
   const cfg = config.correlations;
-  if (!cfg.enabled || !set || !sketch || results.firstTimestamp === null || results.lastTimestamp === null) return table;
-  const floor = (t: number): number => Math.floor(t / MINUTE) * MINUTE;
+  const axis = minuteRange(results);
+  if (!cfg.enabled || !set || !sketch || axis === null) return table;
   const window = cfg.window / MINUTE;
   const pairs = correlatedPairs(templateMinutes(sketch, set), {
     window, minSupport: cfg.min_support, minLift: cfg.min_lift, maxPValue: cfg.max_p_value,
-    span: { first: floor(results.firstTimestamp), last: floor(results.lastTimestamp) },
+    axis,
   });
   const text = (id: number): string => set.templates[id - 1]!.template;
   table.rows = pairs.map((p) => [

@@ -9,6 +9,7 @@ import { LEVELS } from '../../engine/schema.js';
 import { fsumMerge, fsumValue } from '../../engine/aggregate/fsum.js';
 import type { ReportTable } from '../report/table.js';
 import type { JobResults, MinuteLevelServiceCells } from './results.js';
+import { timeAxis } from './axis.js';
 import { rate } from './tables.js';
 
 const HOUR = 3_600_000;
@@ -25,11 +26,9 @@ export function levelsOverTime(results: JobResults): ReportTable {
     m.set(r.level, (m.get(r.level) ?? 0) + r.count);
     byHour.set(h, m);
   }
-  const hours = [...byHour.keys()].sort((a, b) => a - b);
-  const rows: unknown[][] = [];
-  if (hours.length > 0) {
-    for (let h = hours[0]!; h <= hours[hours.length - 1]!; h += HOUR) rows.push([h, ...levels.map((l) => byHour.get(h)?.get(l) ?? 0)]);
-  }
+  // every hour from the first to the last, empty ones as zeros, within the time axis's budget
+  const axis = timeAxis(byHour.keys(), HOUR);
+  const rows: unknown[][] = axis === null ? [] : Array.from(axis.starts, (h) => [h, ...levels.map((l) => byHour.get(h)?.get(l) ?? 0)]);
   return { name: 'levels_over_time', columns: [{ name: 'hour', type: 'timestamp' }, ...levels.map((l) => ({ name: l, type: 'int' as const }))], rows };
 }
 

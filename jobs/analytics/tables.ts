@@ -1,10 +1,12 @@
 /**
  * The standard report tables of the output contract, built from the merged results.
- * Time tables run from the first to the last minute with empty minutes as zeros; the
- * others sort by errors descending, ties by key.
+ * Time tables run from the first to the last minute with empty minutes as zeros (within the
+ * time axis's budget: a stray timestamp years away gets its own row, not every bucket between);
+ * the others sort by errors descending, ties by key.
  */
 import { LEVELS } from '../../engine/schema.js';
 import type { ReportTable } from '../report/table.js';
+import { slotOf, timeAxis } from './axis.js';
 import { errorsOrder, sortRows } from '../report/sort.js';
 import type { JobResults } from './results.js';
 
@@ -29,20 +31,18 @@ export function rate(errors: number, total: number): number {
   return total > 0 ? errors / total : 0;
 }
 
-/** Per-bucket totals over every bucket between the first and last minute (gaps as zeros). */
+/** Per-bucket totals over the time axis of the run's minutes (gaps as zeros, within the axis's budget: axis.ts). */
 export function bucketTotals(results: JobResults, width: number): { start: number; errors: number; total: number }[] {
-  if (results.minutes.length === 0) return [];
-  const first = Math.floor(results.minutes[0]!.minute / width) * width;
-  const last = Math.floor(results.minutes[results.minutes.length - 1]!.minute / width) * width;
-  const n = Math.round((last - first) / width) + 1;
-  const errors = new Float64Array(n);
-  const total = new Float64Array(n);
+  const axis = timeAxis(results.minutes.map((m) => Math.floor(m.minute / width) * width), width);
+  if (axis === null) return [];
+  const errors = new Float64Array(axis.n);
+  const total = new Float64Array(axis.n);
   for (const m of results.minutes) {
-    const k = Math.round((Math.floor(m.minute / width) * width - first) / width);
+    const k = slotOf(axis, m.minute);
     errors[k]! += m.errors;
     total[k]! += m.total;
   }
-  return Array.from({ length: n }, (_, k) => ({ start: first + k * width, errors: errors[k]!, total: total[k]! }));
+  return Array.from(axis.starts, (start, k) => ({ start, errors: errors[k]!, total: total[k]! }));
 }
 
 /** Service health status from its error rate and success rate (S4's traffic lights). */

@@ -2,7 +2,7 @@
  * Correlated error pairs (S4's "correlated error pairs"): error templates whose minutes
  * co-occur more often than chance, a hint that one causes the other or both share a cause.
  *
- * Over the n minutes of the span, A is the set of minutes in which template a occurs, and
+ * Over the n minutes of the span (the run's minute axis), A is the set of minutes in which template a occurs, and
  * B+w the minutes within w minutes of one in which b occurs (w = `window`; 0 = the same minute).
  * For each pair, a is the rarer template (fewer minutes; ties: smaller id) and b the other:
  *   minutes_both = |A ∩ B+w|                           (minutes of a with b nearby)
@@ -20,6 +20,7 @@
  * pair when they are frequent; the lift cut keeps those weak pairs out.
  */
 import { gammaln } from 'simple-statistics';
+import { sameRun, slotOf, timeAxis, type TimeAxis } from '../analytics/axis.js';
 import { MINUTE, round } from './types.js';
 
 /** A template id as the miner gives it. */
@@ -50,8 +51,14 @@ export interface CorrelateOptions {
   minLift?: number;
   /** Family-wise significance: a pair passes when p_value <= maxPValue / pairs tested (default 0.01). */
   maxPValue?: number;
-  /** Span of minutes [first, last] to count over (default: from the earliest to the latest minute in the input). */
+  /** Span of minutes [first, last] to count over, every minute of it. */
   span?: { first: number; last: number };
+  /**
+   * The minutes to count over as a time axis (the run's minute axis, jobs/detect/minutes.ts);
+   * the window does not reach across a break in it. Default: `span` when given, else the axis of
+   * the minutes in the input.
+   */
+  axis?: TimeAxis;
 }
 
 /** Numbers in numeric order, before strings in code-unit order: a stable order for any id type. */
@@ -112,13 +119,11 @@ export function correlatedPairs(counts: ReadonlyMap<TemplateId, ReadonlyMap<numb
   const minSupport = Math.max(1, opts.minSupport ?? 3);
   const minLift = opts.minLift ?? 2;
   const alpha = opts.maxPValue ?? 0.01;
-  let first = opts.span?.first ?? Infinity;
-  let last = opts.span?.last ?? -Infinity;
-  if (!opts.span) {
-    for (const m of counts.values()) for (const [t, c] of m) if (c > 0) { first = Math.min(first, t); last = Math.max(last, t); }
-  }
-  if (!(last >= first)) return [];
-  const n = Math.round((last - first) / MINUTE) + 1;
+  const axis = opts.axis ?? (opts.span
+    ? (opts.span.last >= opts.span.first ? timeAxis([opts.span.first, opts.span.last], MINUTE, Infinity) : null)
+    : timeAxis(function* () { for (const m of counts.values()) for (const [t, c] of m) if (c > 0) yield Math.floor(t / MINUTE) * MINUTE; }(), MINUTE));
+  if (axis === null) return [];
+  const n = axis.n;
   const words = Math.ceil(n / 32);
   const acts: Activity[] = [];
   for (const id of [...counts.keys()].sort(byId)) {
@@ -126,10 +131,10 @@ export function correlatedPairs(counts: ReadonlyMap<TemplateId, ReadonlyMap<numb
     const near = new Uint32Array(words);
     for (const [t, c] of counts.get(id)!) {
       if (!(c > 0)) continue;
-      const i = Math.round((t - first) / MINUTE);
-      if (i < 0 || i >= n) continue;
+      const i = slotOf(axis, t);
+      if (i < 0) continue;
       own[i >>> 5]! |= 1 << (i & 31);
-      for (let k = Math.max(0, i - w); k <= Math.min(n - 1, i + w); k++) near[k >>> 5]! |= 1 << (k & 31);
+      for (let k = Math.max(0, i - w); k <= Math.min(n - 1, i + w); k++) if (sameRun(axis, i, k)) near[k >>> 5]! |= 1 << (k & 31);
     }
     const count = countBits(own);
     // a template on fewer minutes than the support can never pass

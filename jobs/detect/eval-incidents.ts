@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/index.js';
+import { axisEnd } from '../analytics/axis.js';
 import { buildPlan } from '../analytics/plan.js';
 import { collectResults, type JobResults } from '../analytics/results.js';
 import { parseConfig } from '../config/index.js';
@@ -193,7 +194,7 @@ export async function evaluateGenerated(opts: EvalRunOptions = {}): Promise<{ re
     // the job's own detection: the forest reads the mined templates too
     const detection = detectOf(config, results);
     const range = minuteRange(results);
-    const result = evaluate(labels, detection, range ? { start: range.first, end: range.first + range.n * MINUTE } : { start: 0, end: 0 });
+    const result = evaluate(labels, detection, range ? { start: range.starts[0]!, end: axisEnd(range) } : { start: 0, end: 0 });
     return { result, detection, labels, results };
   } finally {
     rmSync(dir, { recursive: true, force: true });

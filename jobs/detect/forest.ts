@@ -34,7 +34,7 @@ import { IsolationForest, type IsolationTreeNode } from 'ml-isolation-forest';
 import { mean, median, quantile, standardDeviation } from 'simple-statistics';
 import type { JobResults } from '../analytics/results.js';
 import { minuteRange, serviceMinutes, slot, type MinuteRange } from './minutes.js';
-import { ALL_SCOPE, MINUTE, round, type AnomalyRow, type ForestScore } from './types.js';
+import { ALL_SCOPE, round, type AnomalyRow, type ForestScore } from './types.js';
 import { mulberry32 } from '../../engine/random.js';
 
 export { mulberry32 };
@@ -184,25 +184,24 @@ export function buildFeatures(results: Pick<JobResults, 'minutes' | 'minuteLevel
   if (!range) return [];
   const all = new Float64Array(range.n);
   for (const m of results.minutes) all[slot(range, m.minute)]! += m.total;
-  const sets = [globalFeatures(results, range, templates), ...serviceMinutes(results, range).map((s) => {
-    const minutes: number[] = [];
-    const raw: number[][] = [];
-    for (let i = 0; i < range.n; i++) {
-      const lines = s.total[i]!;
-      minutes.push(range.first + i * MINUTE);
-      raw.push([lines, all[i]! > 0 ? lines / all[i]! : 0, s.errors[i]!, s.critical[i]!, lines > 0 ? s.errors[i]! / lines : 0, s.rtMean[i]!]);
-    }
-    return { scope: s.service, names: ['lines', 'share', 'errors', 'critical', 'error_rate', 'rt_mean'], minutes, raw };
-  })];
   // windows are the minutes in which the system logged anything: a sparse log spanning months
   // (Loghub's BGL: 2,000 lines over 7 months) must not become 300,000 empty windows per scope
   const keep: number[] = [];
   for (let i = 0; i < range.n; i++) if (all[i]! > 0) keep.push(i);
-  if (keep.length === range.n) return sets;
-  return sets.map((s) => ({ ...s, minutes: keep.map((i) => s.minutes[i]!), raw: keep.map((i) => s.raw[i]!) }));
+  const minutes = keep.map((i) => range.starts[i]!);
+  return [globalFeatures(results, range, keep, templates), ...serviceMinutes(results, range).map((s) => ({
+    scope: s.service,
+    names: ['lines', 'share', 'errors', 'critical', 'error_rate', 'rt_mean'],
+    minutes: minutes.slice(),
+    raw: keep.map((i) => {
+      const lines = s.total[i]!;
+      return [lines, lines / all[i]!, s.errors[i]!, s.critical[i]!, lines > 0 ? s.errors[i]! / lines : 0, s.rtMean[i]!];
+    }),
+  }))];
 }
 
-function globalFeatures(results: Pick<JobResults, 'minutes' | 'minuteLevels'>, range: MinuteRange, templates: TemplateCounts): FeatureSet {
+/** The whole system's features of the kept slots (minutes with logs), in slot order. */
+function globalFeatures(results: Pick<JobResults, 'minutes' | 'minuteLevels'>, range: MinuteRange, keep: readonly number[], templates: TemplateCounts): FeatureSet {
   const levels = [...new Set(results.minuteLevels.map((l) => l.level))].sort();
   const names = ['lines', ...levels.map((l) => l.toLowerCase()), 'error_rate', 'rt_mean', 'rt_p95', 'ips'];
   const tpl = templates.templatesPerMinute;
@@ -210,28 +209,36 @@ function globalFeatures(results: Pick<JobResults, 'minutes' | 'minuteLevels'>, r
   if (tpl && tpl.size > 0) names.push('templates');
   if (fresh && fresh.size > 0) names.push('new_templates');
   const col = (name: string): number => names.indexOf(name);
-  const raw = Array.from({ length: range.n }, () => {
+  // the row of each kept slot
+  const rowOf = new Int32Array(range.n).fill(-1);
+  keep.forEach((i, r) => { rowOf[i] = r; });
+  const raw = keep.map(() => {
     const r = new Array<number>(names.length).fill(0);
-    // a minute without logs has no latency: NaN becomes the column median in transform()
+    // a minute without latency: NaN becomes the column median in transform()
     r[col('rt_mean')] = Number.NaN;
     r[col('rt_p95')] = Number.NaN;
     return r;
   });
+  const rowAt = (minute: number): number[] | undefined => raw[rowOf[slot(range, minute)] ?? -1];
   for (const m of results.minutes) {
-    const r = raw[slot(range, m.minute)]!;
+    const r = rowAt(m.minute);
+    if (!r) continue;
     r[col('lines')] = m.total;
     r[col('error_rate')] = m.total > 0 ? m.errors / m.total : 0;
     r[col('rt_mean')] = m.rtMean ?? Number.NaN;
     r[col('rt_p95')] = m.rtP95 ?? Number.NaN;
     r[col('ips')] = m.ips;
   }
-  for (const l of results.minuteLevels) raw[slot(range, l.minute)]![col(l.level.toLowerCase())]! += l.count;
-  for (let i = 0; i < range.n; i++) {
-    const minute = range.first + i * MINUTE;
-    if (tpl && tpl.size > 0) raw[i]![col('templates')] = tpl.get(minute) ?? 0;
-    if (fresh && fresh.size > 0) raw[i]![col('new_templates')] = fresh.get(minute) ?? 0;
+  for (const l of results.minuteLevels) {
+    const r = rowAt(l.minute);
+    if (r) r[col(l.level.toLowerCase())]! += l.count;
   }
-  return { scope: ALL_SCOPE, names, minutes: Array.from({ length: range.n }, (_, i) => range.first + i * MINUTE), raw };
+  const minutes = keep.map((i) => range.starts[i]!);
+  minutes.forEach((minute, r) => {
+    if (tpl && tpl.size > 0) raw[r]![col('templates')] = tpl.get(minute) ?? 0;
+    if (fresh && fresh.size > 0) raw[r]![col('new_templates')] = fresh.get(minute) ?? 0;
+  });
+  return { scope: ALL_SCOPE, names, minutes, raw };
 }
 
 /** The transformed matrix a forest is built from: log1p for counts and latencies, NaN -> column median, constant columns dropped. */

@@ -33,6 +33,7 @@
  * service inside its window (for a cascade, of the service that failed first), quoted in the
  * description.
  */
+import { sameRun, windowStart } from '../analytics/axis.js';
 import type { JobResults } from '../analytics/results.js';
 import type { EvidenceRow } from '../analytics/evidence.js';
 import type { DetectionConfig } from '../config/types.js';
@@ -88,7 +89,7 @@ export function errorRateIncidents(s: ServiceMinutes, range: MinuteRange, cfg: I
   const flagged: { a: number; b: number; rate: number; len: number }[] = [];
   for (let b = 0; b < range.n; b++) {
     for (const len of lengths) {
-      const a = Math.max(0, b - len + 1);
+      const a = windowStart(range, b, len);
       const lines = t[b + 1]! - t[a]!;
       const errs = e[b + 1]! - e[a]!;
       if (lines >= cfg.min_events && errs / lines > cfg.threshold) flagged.push({ a, b, rate: errs / lines, len });
@@ -101,8 +102,8 @@ export function errorRateIncidents(s: ServiceMinutes, range: MinuteRange, cfg: I
     let { a, b } = flagged[i]!;
     let worst = flagged[i]!;
     let j = i + 1;
-    // windows that overlap or touch belong to one incident
-    while (j < flagged.length && flagged[j]!.a <= b + 1) {
+    // windows that overlap or touch belong to one incident (touching across a break in the axis is not)
+    while (j < flagged.length && (flagged[j]!.a <= b || (flagged[j]!.a === b + 1 && sameRun(range, b, b + 1)))) {
       b = Math.max(b, flagged[j]!.b);
       if (flagged[j]!.rate > worst.rate) worst = flagged[j]!;
       j++;
@@ -113,10 +114,10 @@ export function errorRateIncidents(s: ServiceMinutes, range: MinuteRange, cfg: I
     while (b > a && !hot(b)) b--;
     const lines = t[b + 1]! - t[a]!;
     const errs = e[b + 1]! - e[a]!;
-    const start = range.first + a * MINUTE;
-    const end = range.first + (b + 1) * MINUTE;
+    const start = range.starts[a]!;
+    const end = range.starts[b]! + MINUTE;
     const severity: Severity = worst.rate >= 2 * cfg.threshold ? 'CRITICAL' : worst.rate >= 1.5 * cfg.threshold ? 'HIGH' : 'MEDIUM';
-    const a0 = Math.max(0, a - 1);
+    const a0 = a > range.runStart[a]! ? a - 1 : a;
     const onsetLines = t[a + 1]! - t[a0]!;
     out.push({
       type: 'high_error_rate', severity, start, end, services: [s.service], peak: worst.rate, rootCause: null,
@@ -140,22 +141,22 @@ export function latencyIncidents(s: ServiceMinutes, range: MinuteRange, p95: num
   let i = 0;
   while (i < slow.length) {
     let j = i + 1;
-    while (j < slow.length && slow[j]! - slow[j - 1]! < w) j++;
+    while (j < slow.length && range.starts[slow[j]!]! - range.starts[slow[j - 1]!]! < w * MINUTE) j++;
     const ep = slow.slice(i, j);
     i = j;
     const first = ep[0]!;
     const last = ep[ep.length - 1]!;
     // the lines of the window the episode spans (at least `window` minutes, ending at its last slow minute)
-    const volume = lines[last + 1]! - lines[Math.max(0, Math.min(first, last - w + 1))]!;
+    const volume = lines[last + 1]! - lines[Math.min(first, windowStart(range, last, w))]!;
     const clean = ep.some((k) => s.errors[k] === 0 && s.total[k]! >= 2);
     if (ep.length < 2 || !clean || volume < cfg.error_rate.min_events) continue;
     const worst = ep.reduce((m, k) => Math.max(m, s.rtMean[k]!), 0);
     const ratio = worst / p95;
     const f = cfg.latency.factor;
     const severity: Severity = ratio >= 4 * f ? 'CRITICAL' : ratio >= 2 * f ? 'HIGH' : 'MEDIUM';
-    const start = range.first + first * MINUTE;
-    const end = range.first + (last + 1) * MINUTE;
-    const span = last - first + 1;
+    const start = range.starts[first]!;
+    const end = range.starts[last]! + MINUTE;
+    const span = Math.round((end - start) / MINUTE);
     out.push({
       type: 'latency_degradation', severity, start, end, services: [s.service], peak: ratio, rootCause: null,
       summary: `${s.service}: mean latency above ${ms(limit)} (${f}x its P95 baseline of ${ms(p95)}) in ${ep.length} of ${span} minutes `

@@ -1,18 +1,18 @@
 /**
  * Dense per-minute views of the engine's sparse minute tables: every minute from the first to
  * the last one with logs gets a slot, so detectors see a minute without logs as zeros rather
- * than as a gap (a silent service is news, not missing data).
+ * than as a gap (a silent service is news, not missing data). The slots are a time axis
+ * (jobs/analytics/axis.ts): within a budget of empty minutes, so a stray timestamp decades away
+ * from the rest costs a break in the axis, not millions of empty minutes.
  */
+import { slotOf, timeAxis, type TimeAxis } from '../analytics/axis.js';
 import type { JobResults } from '../analytics/results.js';
 import { MINUTE } from './types.js';
 
-/** The minutes covered by the run: [first, first + n * MINUTE). */
-export interface MinuteRange {
-  first: number;
-  n: number;
-}
+/** The minutes covered by the run: slot i is minute starts[i] (a time axis of minutes). */
+export type MinuteRange = TimeAxis;
 
-/** One service's minutes: index i is minute range.first + i * MINUTE. */
+/** One service's minutes: index i is minute range.starts[i]. */
 export interface ServiceMinutes {
   service: string;
   total: Float64Array;
@@ -22,21 +22,14 @@ export interface ServiceMinutes {
   rtMean: Float64Array;
 }
 
-/** First and last minute with logs (null when no record had a timestamp). */
+/** The minute axis of the run's minutes with logs (null when no record had a timestamp). */
 export function minuteRange(results: Pick<JobResults, 'minutes'>): MinuteRange | null {
-  let first = Infinity;
-  let last = -Infinity;
-  for (const m of results.minutes) {
-    if (m.minute < first) first = m.minute;
-    if (m.minute > last) last = m.minute;
-  }
-  return first === Infinity ? null : { first, n: Math.round((last - first) / MINUTE) + 1 };
+  return timeAxis(results.minutes.map((m) => m.minute), MINUTE);
 }
 
 /** Slot of a minute in the range, or -1 outside it. */
 export function slot(range: MinuteRange, minute: number): number {
-  const i = Math.round((minute - range.first) / MINUTE);
-  return i >= 0 && i < range.n ? i : -1;
+  return slotOf(range, minute);
 }
 
 /** Dense minutes of each named service, sorted by name; records without a service are left out. */

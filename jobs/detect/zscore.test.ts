@@ -4,7 +4,7 @@ import { resultsFromServices } from './testing.js';
 import { MINUTE } from './types.js';
 
 const T0 = Date.UTC(2025, 0, 10, 12, 0);
-const series = (values: number[], scope = 'all'): CountSeries => ({ scope, start: T0, values });
+const series = (values: number[], scope = 'all'): CountSeries => ({ scope, minutes: values.map((_, i) => T0 + i * MINUTE), values });
 
 describe('zscoreAnomalies', () => {
   it('global: mean and population std of the whole series, strict z > threshold', () => {
@@ -56,6 +56,21 @@ describe('zscoreAnomalies', () => {
   });
 });
 
+describe('rolling baseline across a break', () => {
+  it('takes its history from the minute\'s own run of consecutive minutes only', () => {
+    // two runs of 6 minutes, a decade apart: the second run's history starts at its first minute
+    const late = T0 + 10 * 365 * 86_400_000;
+    const values = [9, 9, 9, 9, 9, 9, 1, 1, 1, 1, 1, 9];
+    const minutes = values.map((_, i) => (i < 6 ? T0 : late) + (i % 6) * MINUTE);
+    const runStart = values.map((_, i) => (i < 6 ? 0 : 6));
+    const rows = zscoreAnomalies({ scope: 'all', minutes, runStart, values }, { mode: 'rolling', threshold: 3, window: 10 * MINUTE });
+    // against 1, 1, 1, 1, 1 the last 9 is a spike; had the history reached back into the first run
+    // (mean 5 over ten minutes, std 4), it would not be
+    expect(rows.map((r) => r.timestamp)).toEqual([late + 5 * MINUTE]);
+    expect(zscoreAnomalies({ scope: 'all', minutes, values }, { mode: 'rolling', threshold: 3, window: 10 * MINUTE })).toEqual([]);
+  });
+});
+
 describe('errorSeries', () => {
   it('fills minutes without logs with zeros, for the whole system and per service', () => {
     // minute 1 has no logs at all; auth has no logs in minute 2
@@ -63,10 +78,12 @@ describe('errorSeries', () => {
       auth: { total: [5, 0, 0, 4], errors: [1, 0, 0, 2] },
       search: { total: [3, 0, 6, 1], errors: [0, 0, 3, 1] },
     }, { first: T0 });
-    expect(errorSeries(r, true)).toEqual([
-      { scope: 'all', start: T0, values: [1, 0, 3, 3] },
-      { scope: 'auth', start: T0, values: [1, 0, 0, 2] },
-      { scope: 'search', start: T0, values: [0, 0, 3, 1] },
+    const shape = (s: CountSeries): unknown => ({ scope: s.scope, minutes: Array.from(s.minutes), values: s.values });
+    const minutes = [0, 1, 2, 3].map((i) => T0 + i * MINUTE);
+    expect(errorSeries(r, true).map(shape)).toEqual([
+      { scope: 'all', minutes, values: [1, 0, 3, 3] },
+      { scope: 'auth', minutes, values: [1, 0, 0, 2] },
+      { scope: 'search', minutes, values: [0, 0, 3, 1] },
     ]);
     expect(errorSeries(r, false)).toHaveLength(1);
     expect(errorSeries(resultsFromServices({}), true)).toEqual([]);

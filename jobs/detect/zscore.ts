@@ -22,12 +22,17 @@ import type { JobResults } from '../analytics/results.js';
 import { minuteRange, serviceMinutes, slot } from './minutes.js';
 import { ALL_SCOPE, MINUTE, round, type AnomalyRow } from './types.js';
 
-/** Consecutive per-minute counts of one scope: values[i] belongs to minute start + i * MINUTE. */
+/** Per-minute counts of one scope: values[i] belongs to minute minutes[i] (the run's minute axis). */
 export interface CountSeries {
   scope: string;
-  /** First minute (ms). */
-  start: number;
+  /** Minute of each value (ms), ascending. */
+  minutes: ArrayLike<number>;
   values: number[];
+  /**
+   * Index of the first minute of each value's run of consecutive minutes (MinuteRange.runStart):
+   * a rolling baseline does not reach across a break in the axis. Absent: one run.
+   */
+  runStart?: ArrayLike<number>;
 }
 
 /** How the baseline of a minute is computed. */
@@ -50,10 +55,10 @@ export function errorSeries(results: Pick<JobResults, 'minutes' | 'minuteService
   if (!range) return [];
   const global = new Array<number>(range.n).fill(0);
   for (const m of results.minutes) global[slot(range, m.minute)]! += m.errors;
-  const out: CountSeries[] = [{ scope: ALL_SCOPE, start: range.first, values: global }];
+  const out: CountSeries[] = [{ scope: ALL_SCOPE, minutes: range.starts, runStart: range.runStart, values: global }];
   if (!perService) return out;
   // records without a service have no per-service baseline; they still count in the global series
-  for (const s of serviceMinutes(results, range)) out.push({ scope: s.service, start: range.first, values: Array.from(s.errors) });
+  for (const s of serviceMinutes(results, range)) out.push({ scope: s.service, minutes: range.starts, runStart: range.runStart, values: Array.from(s.errors) });
   return out;
 }
 
@@ -81,7 +86,7 @@ export function zscoreAnomalies(series: CountSeries, opts: ZScoreOptions): Anoma
     const z = (x - centre) / zScale(centre, spread);
     if (!(z > opts.threshold)) return;
     rows.push({
-      timestamp: series.start + i * MINUTE,
+      timestamp: series.minutes[i]!,
       scope: series.scope,
       detector: 'zscore',
       value: x,
@@ -94,8 +99,11 @@ export function zscoreAnomalies(series: CountSeries, opts: ZScoreOptions): Anoma
     const w = Math.max(2, Math.round(opts.window / MINUTE));
     const minHistory = Math.ceil(w / 2);
     const label = `rolling ${w}m`;
-    for (let i = minHistory; i < xs.length; i++) {
-      const { centre, spread } = baseline(xs.slice(Math.max(0, i - w), i), 'rolling');
+    for (let i = 0; i < xs.length; i++) {
+      // history: the trailing window within the minute's run of consecutive minutes
+      const from = Math.max(series.runStart?.[i] ?? 0, i - w);
+      if (i - from < minHistory) continue;
+      const { centre, spread } = baseline(xs.slice(from, i), 'rolling');
       emit(i, centre, spread, label);
     }
     return rows;

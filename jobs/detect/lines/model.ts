@@ -57,6 +57,12 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/**
+ * The service code of a context key (minute index * width + code). Minutes before 1970 have
+ * negative indexes, and `%` keeps the dividend's sign: the remainder is brought back to 0..width-1.
+ */
+const serviceOfKey = (k: number, width: number): number => ((k % width) + width) % width;
+
 const rtFeature = (rt: number): number => (rt < 0 ? -1 : Math.log1p(rt));
 
 /** Each service's usual context: the median over the minutes it logged in of err_rate_5m and rt_mean_5m (as features). */
@@ -65,8 +71,8 @@ export function usualOf(ctx: LineContext): [number, number][] {
   const err: number[][] = Array.from({ length: width }, () => []);
   const rt: number[][] = Array.from({ length: width }, () => []);
   ctx.keys.forEach((k, i) => {
-    err[k % width]!.push(ctx.errRate[i]!);
-    if (ctx.rtMean[i]! >= 0) rt[k % width]!.push(rtFeature(ctx.rtMean[i]!));
+    err[serviceOfKey(k, width)]!.push(ctx.errRate[i]!);
+    if (ctx.rtMean[i]! >= 0) rt[serviceOfKey(k, width)]!.push(rtFeature(ctx.rtMean[i]!));
   });
   return err.map((e, svc) => [median(e), rt[svc]!.length ? median(rt[svc]!) : -1]);
 }
@@ -109,7 +115,7 @@ export function candidatesOf(
   ctx.keys.forEach((k, i) => {
     const minute = Math.floor(k / width);
     let best = priority.get(minute) ?? 0;
-    const svc = k % width;
+    const svc = serviceOfKey(k, width);
     v[4] = ctx.errRate[i]!;
     v[5] = rtFeature(ctx.rtMean[i]!);
     for (let p = 0; p < residuals[svc]!.length; p++) best = Math.max(best, residuals[svc]![p]!.score(v) - base[svc]![p]!);
