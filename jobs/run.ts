@@ -187,12 +187,13 @@ export function buildOutputs(
     anomaliesTable(detection.anomalies), incidentsTable(detection.incidents), forestScoresTable(detection.forestScores),
     topAnomaliesTable(detection.topAnomalies), newErrorTypesTable(newTypes), patternHitsTable(config, results.patternHits ?? null),
     ...standardTables(results, types, config.analytics.top_n),
-    ...(set ? [templatesTable(set, newSince(results.lastTimestamp, config.detection.templates.new_window))] : []),
+    // written empty when nothing was mined, so no earlier run's copy survives beside this run's reports
+    templatesTable(set, newSince(results.lastTimestamp, config.detection.templates.new_window)),
     errorCorrelationsTable(results, set, config.detection),
     levelsOverTime(results), activityHeatmap(results), minuteLevelServiceTable(results),
     responseTimeHistogram(results.latencySketch, results.latency?.p95 ?? null), trendOf.table,
     ...customTables(config, results),
-    ...(config.detection.lines.enabled ? [anomalyReportTable(lines)] : []),
+    anomalyReportTable(config.detection.lines.enabled ? lines : null),
   ];
   // from the level counts: records without a timestamp count here though the time tables omit them
   const errors = linesAt(results, config.levels.error);
@@ -361,13 +362,17 @@ function linesAt(results: JobResults, levels: readonly string[]): number {
   return levels.reduce((s, l) => s + (results.levels.get(l) ?? 0), 0);
 }
 
+/** The folders writeReport writes formats into (jobs/report). */
+const REPORT_DIRS = ['csv', 'json', 'arrow'];
+
 /** Report files written at once. */
 const WRITES_AT_ONCE = 8;
 
 /** Write the whole report set; each file atomically (temp file, then rename). */
 export async function writeOutputs(outDir: string, config: Config, tables: ReportTable[], results: JobResults, summary: Summary, stats: ScanStats): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  await removeStaleTemps(outDir);
+  // the temp files of a writer that died mid-write, in the report folders too
+  for (const sub of ['', ...REPORT_DIRS]) await removeStaleTemps(path.join(outDir, sub));
   const formats = config.output.formats;
   // every format of a table in one call, so its cells are checked and rounded once; the JSON
   // reports S1 users know: trends by hour (errors_by_hour's JSON), errors by day, counts by severity

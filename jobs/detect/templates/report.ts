@@ -80,7 +80,7 @@ export function isNewType(firstSeen: number | null, since: number | null): boole
  * templates.csv: every template as type_id, template, count, levels (names joined by `|`),
  * first_seen, last_seen, is_new (first seen at or after `since`: the rows of new_error_types.csv).
  */
-export function templatesTable(set: TemplateSet, since: number | null = null): ReportTable {
+export function templatesTable(set: TemplateSet | null, since: number | null = null): ReportTable {
   return {
     name: 'templates',
     columns: [
@@ -88,6 +88,6 @@ export function templatesTable(set: TemplateSet, since: number | null = null): R
       { name: 'levels', type: 'string' }, { name: 'first_seen', type: 'timestamp' }, { name: 'last_seen', type: 'timestamp' },
       { name: 'is_new', type: 'bool' },
     ],
-    rows: errorTypes(set).map((t) => [t.id, t.template, t.count, t.levels.join('|'), t.firstSeen, t.lastSeen, isNewType(t.firstSeen, since)]),
+    rows: (set === null ? [] : errorTypes(set)).map((t) => [t.id, t.template, t.count, t.levels.join('|'), t.firstSeen, t.lastSeen, isNewType(t.firstSeen, since)]),
   };
 }
