@@ -50,7 +50,10 @@ export class DictSetter {
     }
     let code = this.cache.get(value);
     if (code === undefined) {
-      code = dicts[this.field].internString(value);
+      // an endpoint is its path: the query string goes, as in the text, csv and access formats
+      // (otherwise `/orders?page=2` and `/orders?page=3` would be two endpoints in one format only)
+      const q = this.field === 'endpoint' ? value.indexOf('?') : -1;
+      code = dicts[this.field].internString(q < 0 ? value : value.slice(0, q));
       this.cache.set(value, code);
     }
     return code;

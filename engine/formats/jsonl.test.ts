@@ -31,6 +31,16 @@ const dict = (b: Batch, field: 'ip' | 'method' | 'endpoint' | 'service', i = 0):
 };
 
 describe('jsonl format', () => {
+  it('keeps an endpoint\'s path and drops its query string, as the text, csv and access formats do', () => {
+    const { b, errors } = parseLines([
+      { timestamp: '2025-01-10T12:05:15Z', level: 'INFO', message: 'm', endpoint: '/api/v1/invoices?page=10' },
+      { timestamp: '2025-01-10T12:05:16Z', level: 'INFO', message: 'm', endpoint: '/api/v1/invoices?page=11' },
+      { timestamp: '2025-01-10T12:05:17Z', level: 'INFO', message: 'm', endpoint: '/health' },
+    ].map((r) => JSON.stringify(r)).join('\n'));
+    expect(errors).toEqual([null, null, null]);
+    expect([dict(b, 'endpoint', 0), dict(b, 'endpoint', 1), dict(b, 'endpoint', 2)]).toEqual(['/api/v1/invoices', '/api/v1/invoices', '/health']);
+  });
+
   it('maps common field names by default', () => {
     const { b, errors } = parseLines(JSON.stringify({
       timestamp: '2025-01-10T12:05:15.456Z', level: 'warning', service: 'auth', message: 'slow "login"',
