@@ -58,6 +58,16 @@ describe('every line counted exactly once, whatever the cut', () => {
     expect(await countAll(engine, file, 100)).toEqual(referenceCount(content));
   });
 
+  it('a UTF-8 byte order mark at the start of a file is not part of its first line', async () => {
+    const content = trickyText({ lines: 120, seed: 5 });
+    const ref = referenceCount(content);
+    const file = path.join(dir, 'bom.log');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(content)]));
+    for (const s of [1, 2, 3, 4, 64, 1 << 20]) expect(await countAll(engine, file, s), `partition size ${s}`).toEqual(ref);
+    writeFileSync(`${file}.gz`, gzipSync(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(content)])));
+    expect(await countAll(engine, `${file}.gz`, 100)).toEqual(ref);
+  });
+
   it('many files and a glob', async () => {
     const a = trickyText({ lines: 120, seed: 21 });
     const b = trickyText({ lines: 90, seed: 22, finalNewline: false });

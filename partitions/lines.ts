@@ -47,6 +47,8 @@ class Window {
   lineNo = 0;
   pastEnd = false;
   done = false;
+  /** The file starts with a byte order mark: its first line (still owned as the line at offset 0) starts 3 bytes in. */
+  bom = false;
 
   constructor(buf: Buffer, base: number, readonly end: number, readonly sink: LineSink) {
     this.buf = buf;
@@ -82,7 +84,7 @@ class Window {
         this.wantMore = sink.line(buf, s, e, this.lineNo, fileOff, false);
         if (!this.wantMore) { this.done = true; return; }
       } else {
-        this.lastWant = sink.line(buf, s, e, this.lineNo++, fileOff, true);
+        this.lastWant = sink.line(buf, fileOff === 0 && this.bom ? s + 3 : s, e, this.lineNo++, fileOff, true);
       }
       this.pos = nl + 1;
     }
@@ -110,6 +112,16 @@ class Window {
   }
 }
 
+/**
+ * A UTF-8 byte order mark at the start of a file is not part of its first line (Windows tools
+ * write one; left in, it would make the first line malformed or its first field `\uFEFF...`).
+ * Called once, after the file's first bytes land in the window; the line at offset 0 keeps its
+ * offset (so its partition still owns it), its text starts after the mark.
+ */
+function skipBom(w: Window): void {
+  if (w.base === 0 && w.pos === 0 && w.len >= 3 && w.buf[0] === 0xef && w.buf[1] === 0xbb && w.buf[2] === 0xbf) w.bom = true;
+}
+
 /** Read the lines a partition owns, calling `sink` for each; synchronous, reused buffers. */
 export function readPartition(part: Partition, sink: LineSink, chunkSize = DEFAULT_CHUNK): ReadStats {
   if (part.gzip) throw new Error('gzip partitions are streamed: use readGzipPartition');
@@ -130,6 +142,7 @@ export function readPartition(part: Partition, sink: LineSink, chunkSize = DEFAU
       filePos += n;
       bytesRead += n;
       w.len += n;
+      if (from === 0 && bytesRead === n) skipBom(w);
       if (skipping) {
         const nl = w.buf.indexOf(10, 0);
         if (nl < 0 || nl >= w.len) {
@@ -159,6 +172,7 @@ export async function readGzipPartition(part: Partition, sink: LineSink, chunkSi
   let bytesRead = 0;
   raw.on('data', (c) => (bytesRead += c.length));
   const stream = raw.pipe(createGunzip({ chunkSize: 256 * 1024 }));
+  let bomChecked = false;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let off = 0;
     while (off < chunk.length) {
@@ -167,6 +181,7 @@ export async function readGzipPartition(part: Partition, sink: LineSink, chunkSi
       chunk.copy(w.buf, w.len, off, off + n);
       w.len += n;
       off += n;
+      if (!bomChecked && w.len >= 3) { skipBom(w); bomChecked = true; }
       w.scan(false);
     }
   }
