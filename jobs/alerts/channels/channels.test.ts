@@ -137,6 +137,15 @@ describe('console and file channels', () => {
     expect(formatConsoleLine({ ...alert, status: 'resolved' })).toMatch(/^RESOLVED HIGH error_rate \[payment\]/);
   });
 
+  it('prints control characters of log data as escapes: a service name cannot forge a line or reach the terminal raw', async () => {
+    const lines: string[] = [];
+    const forged: Alert = { ...alert, scope: 'pay\nALERT CRITICAL forged [db] 2025-01-10T00:00:00Z: FAKE \u001b[2J\u001b[31mRED\u009b', message: 'boom\r\nRESOLVED fake \u001b]0;t\u0007' };
+    await consoleChannel((t) => lines.push(t)).send(forged);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.slice(0, -1)).not.toMatch(/\p{Cc}/u);
+    expect(lines[0]).toBe('ALERT HIGH error_rate [pay\\nALERT CRITICAL forged [db] 2025-01-10T00:00:00Z: FAKE \\x1b[2J\\x1b[31mRED\\x9b] 2025-01-10T05:00:00.000Z 40% (threshold 10%): boom RESOLVED fake \\x1b]0;t\\x07\n');
+  });
+
   it('appends contract JSON lines to alerts.log, creating it (and its folder) up front', async () => {
     const file = path.join(tmp(), 'nested', 'alerts.log');
     const ch = fileChannel(file);
