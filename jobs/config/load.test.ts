@@ -222,6 +222,23 @@ dashboard: {port: 70000, host: ''}
     ]);
   });
 
+  it('never echoes a URL beyond its scheme and host, and refuses a webhook URL with user:password', () => {
+    const hook = (u: string): string => `input: {paths: [a]}\nalerts:\n  channels:\n    webhook:\n      - url: ${u}\n`;
+    expect(only(hook('ftp://127.0.0.1/hooks/SECRETPATHTOKEN?k=QSECRET'))).toBe(
+      `${SRC}:5:14: alerts.channels.webhook[0].url: expected a http or https URL such as 'https://hooks.example.com/alerts' (got 'ftp://127.0.0.1/…')`,
+    );
+    expect(only(hook("'https://qauser:UrlPassw0rd@hooks.example.com/T0/SECRET'"))).toBe(
+      `${SRC}:5:14: alerts.channels.webhook[0].url: a user or password in the URL is not accepted (got 'https://hooks.example.com/…'): `
+      + 'send credentials in a header, e.g. headers_env: {Authorization: WEBHOOK_AUTH}',
+    );
+    expect(only(hook("'not a url SECRET'"))).toMatch(/\(got a string that is not a URL\)$/);
+    expect(only(`input: {paths: [a]}\nengine: {redis: 'http://u:REDISPW@cache:6379/0'}\n`)).toBe(
+      `${SRC}:2:17: engine.redis: expected a redis or rediss URL such as 'redis://localhost:6379' (got 'http://cache:6379/…')`,
+    );
+    // amqp and redis URLs may carry credentials (their clients send them)
+    expect(() => parseConfig(`input: {paths: [a]}\nengine: {redis: 'redis://u:pw@cache:6379'}\n`, SRC, { cwd: CWD })).not.toThrow();
+  });
+
   it('refuses a password in the config and names the environment variable instead', () => {
     const email = (extra: string): string =>
       `input: {paths: [a]}\nalerts:\n  channels:\n    email:\n      host: smtp.example.com\n      from: a@example.com\n      to: ops@example.com\n${extra}`;

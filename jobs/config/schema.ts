@@ -313,7 +313,8 @@ const fileChannel: Schema<false | { path?: string }> = z
   .transform((v) => v ?? false);
 
 const webhookSchema = strictObject({
-  url: url(['http:', 'https:'], 'https://hooks.example.com/alerts'),
+  // fetch refuses a URL with user:password (and it would sit in the config): credentials go in a header
+  url: url(['http:', 'https:'], 'https://hooks.example.com/alerts', { noCredentials: true }),
   shape: dflt(oneOf(['json', 'slack'] as const), 'json'),
   headers: dflt(z.record(z.string(), text), {}),
 });
