@@ -15,7 +15,7 @@ import type { Alert } from '../types.js';
 import { consoleChannel, formatConsoleLine } from './console.js';
 import { emailBody, emailChannel, emailSubject } from './email.js';
 import { fileChannel } from './file.js';
-import { slackPayload, webhookChannel, webhookName } from './webhook.js';
+import { slackPayload, urlHider, webhookChannel, webhookName } from './webhook.js';
 
 // ---------------------------------------------------------------------------
 // fixtures
@@ -284,6 +284,22 @@ describe('webhook channel', () => {
     // Slack control characters in text are escaped.
     expect(JSON.stringify(slackPayload(alert))).toContain('Check the &lt;db&gt; &amp; its pool.');
     expect(slackPayload({ ...alert, status: 'resolved' }).text).toBe('✅ RESOLVED HIGH error_rate on payment');
+  });
+
+  it('never prints the URL beyond scheme and host, whatever the shared redactor changed first', async () => {
+    // The QA case: the SMTP user is also the URL's user; redacting it first broke the URL match.
+    const redactor = new Redactor();
+    redactor.addCredentials('qauser', 'smtp-pw');
+    const url = 'http://qauser:UrlPassw0rd@127.0.0.1:9/creds/TOKENINPATH?k=QSECRET';
+    const err = await webhookChannel({ url, shape: 'json', headers: { 'x-api-key': 'TOKENINPATH' } }, 0, { redactor }).send(alert).catch((e: Error) => e);
+    expect(String(err)).toBe('DeliveryError: POST webhook#1 http://127.0.0.1:9: Request cannot be constructed from a URL that includes credentials: http://127.0.0.1:9/…');
+    // A server that echoes the path (raw or decoded) and the query in its answer.
+    const echo = (body: string): typeof fetch => async () => new Response(body, { status: 500 });
+    const enc = 'https://hooks.example.com/sp%61ce/ENC%54OKEN/x?token=Q%2FSECRET';
+    const hook = (u: string, body: string): Promise<unknown> => webhookChannel({ url: u, shape: 'json', headers: {} }, 0, { fetch: echo(body) }).send(alert).catch((e: Error) => e.message);
+    expect(await hook(enc, 'no route /space/ENCTOKEN/x?token=Q/SECRET or /sp%61ce/ENC%54OKEN/x?token=Q%2FSECRET for ?token=Q%2FSECRET'))
+      .toBe('POST webhook#1 https://hooks.example.com: HTTP 500: no route /… or /… for ?…');
+    expect(urlHider(url)(`at ${url} and ${new URL(url).href} as qauser:UrlPassw0rd`)).toBe('at http://127.0.0.1:9/… and http://127.0.0.1:9/… as [REDACTED]:[REDACTED]');
   });
 
   it('names a webhook by origin only', () => {

@@ -6,7 +6,7 @@
  */
 import type { WebhookChannel } from '../../config/types.js';
 import { formatValue, oneLine } from '../format.js';
-import { describeError, Redactor } from '../redact.js';
+import { describeError, REDACTED, Redactor } from '../redact.js';
 import { DeliveryError, isoTime, toAlertLine, type Alert, type AlertLine, type Channel } from '../types.js';
 
 /** A Slack text object. */
@@ -80,6 +80,44 @@ export function webhookName(cfg: WebhookChannel, index: number): string {
   return `webhook#${index + 1} ${origin}`;
 }
 
+/** `text` with `find` replaced by `by` (every occurrence). */
+const replaceAll = (text: string, find: string, by: string): string => text.split(find).join(by);
+
+/** decodeURIComponent, or the text itself when it is not valid percent-encoding. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A function that hides everything of `url` beyond its scheme and host in a text: the URL as
+ * written and as fetch normalises it become `<origin>/…`, its path and query (as written,
+ * normalised and decoded: a server may echo any) `/…`, its user and password [REDACTED].
+ */
+export function urlHider(url: string): (text: string) => string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return (text) => replaceAll(text, url, '[URL]');
+  }
+  // Only an origin: nothing to hide (and the URL is the origin the channel's name shows).
+  if (!u.username && !u.password && u.pathname.length <= 1 && !u.search && !u.hash) return (text) => text;
+  const whole = [url, u.href];
+  const tails = [url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, ''), u.pathname + u.search + u.hash, u.pathname + u.search, u.pathname, u.search, u.hash];
+  const pairs: [string, string][] = [
+    ...whole.map((w): [string, string] => [w, `${u.origin}/…`]),
+    ...tails.flatMap((t) => [t, decoded(t)]).filter((t) => t.length > 1).map((t): [string, string] => [t, t.startsWith('?') ? '?…' : t.startsWith('#') ? '#…' : '/…']),
+    ...[u.username, u.password].flatMap((c) => [c, decoded(c)]).filter((c) => c !== '').map((c): [string, string] => [c, REDACTED]),
+  ];
+  // Longest first, so a form that contains another is replaced whole.
+  pairs.sort((a, b) => b[0].length - a[0].length);
+  return (text) => pairs.reduce((out, [find, by]) => replaceAll(out, find, by), text);
+}
+
 // 4xx is the receiver rejecting this request for good, except timeouts and throttling.
 const permanentStatus = (status: number): boolean => status >= 400 && status < 500 && status !== 408 && status !== 425 && status !== 429;
 
@@ -90,17 +128,10 @@ export function webhookChannel(cfg: WebhookChannel, index = 0, options: WebhookO
   const redactor = options.redactor ?? new Redactor();
   for (const v of Object.values(cfg.headers)) redactor.add(v);
   const name = webhookName(cfg, index);
-  // Errors from fetch may quote the URL; its path can be the secret of a Slack webhook.
-  const scrub = (text: string): string => {
-    let out = redactor.redact(text);
-    try {
-      const u = new URL(cfg.url);
-      if (u.pathname.length > 1 || u.search) out = out.split(cfg.url).join(`${u.origin}/…`).split(u.pathname + u.search).join('/…');
-    } catch {
-      // No URL to hide.
-    }
-    return out;
-  };
+  const hideUrl = urlHider(cfg.url);
+  // The URL first, on the text as the library wrote it: redacting header values first could
+  // change it (a value that is also part of the URL) so that the URL no longer matches.
+  const scrub = (text: string): string => redactor.redact(hideUrl(text));
   return {
     name,
     rateLimited: true,
