@@ -356,6 +356,29 @@ describe('failing channels', () => {
     expect(m.stats().delivered).toEqual({ [`webhook#2 ${http.url}`]: 1, email: 1, file: 1 });
   });
 
+  it('does not follow a redirect (the headers would go to its target) and does not retry it', async () => {
+    const target = await startHttp();
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(307, { location: `${target.url}/landed/REDIRTOKEN` }).end('moved to /landed/REDIRTOKEN');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const logs: string[] = [];
+    const ch = webhookChannel({ url: `${origin}/redirect/PATHTOKEN`, shape: 'json', headers: { 'x-api-key': 'APIKEYSECRET' } });
+    const m = new AlertManager({ cooldown: 1, rate_limit: 20, window: 60_000 }, [ch], () => 0, { log: (l) => logs.push(l), retry: { ...noRetry, retries: 3 } });
+    m.evaluate([alert], at(0));
+    await m.flush();
+    expect(hits).toEqual(['/redirect/PATHTOKEN']);
+    expect(target.hits).toHaveLength(0);
+    expect(logs).toEqual([
+      `logframe alerts: webhook#1 ${origin}: error_rate/payment at 2025-01-10T05:00:00.000Z: not retried (permanent failure): `
+      + `POST webhook#1 ${origin}: HTTP 307 redirect, not followed (a webhook endpoint does not redirect: check the configured URL)`,
+    ]);
+  });
+
   it('does not retry a 4xx refusal (it cannot succeed)', async () => {
     const http = await startHttp([400]);
     const logs: string[] = [];

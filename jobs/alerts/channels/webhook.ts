@@ -121,7 +121,10 @@ export function urlHider(url: string): (text: string) => string {
 // 4xx is the receiver rejecting this request for good, except timeouts and throttling.
 const permanentStatus = (status: number): boolean => status >= 400 && status < 500 && status !== 408 && status !== 425 && status !== 429;
 
-/** POSTs each alert to cfg.url as JSON; a non-2xx answer or a network error rejects (the manager retries). */
+/**
+ * POSTs each alert to cfg.url as JSON; a non-2xx answer or a network error rejects (the manager
+ * retries). Redirects are not followed: a 3xx is a failure that is not retried.
+ */
 export function webhookChannel(cfg: WebhookChannel, index = 0, options: WebhookOptions = {}): Channel {
   const doFetch = options.fetch ?? fetch;
   const timeout = options.timeoutMs ?? 10_000;
@@ -143,12 +146,20 @@ export function webhookChannel(cfg: WebhookChannel, index = 0, options: WebhookO
           headers: { 'content-type': 'application/json', ...cfg.headers },
           body: JSON.stringify(webhookPayload(cfg.shape, alert)),
           signal: AbortSignal.timeout(timeout),
+          // Never follow: a redirect would re-send the headers (an API key) to wherever it points,
+          // even another origin, and a webhook endpoint answers itself. 'manual', not 'error':
+          // undici rejects 'error' with a bare "unexpected redirect" that hides the status.
+          redirect: 'manual',
         });
       } catch (err) {
         throw new DeliveryError(scrub(`POST ${name}: ${describeError(err)}`));
       }
       // Read the body either way: it frees the connection, and on failure it says why (Slack: "invalid_payload").
       const body = await res.text().catch(() => '');
+      if ((res.status >= 300 && res.status < 400) || res.type === 'opaqueredirect') {
+        // Neither the Location nor the body: either may quote the URL's path.
+        throw new DeliveryError(`POST ${name}: HTTP ${res.status || '3xx'} redirect, not followed (a webhook endpoint does not redirect: check the configured URL)`, true);
+      }
       if (!res.ok) {
         const why = body ? `: ${clip(oneLine(body), 200)}` : '';
         throw new DeliveryError(scrub(`POST ${name}: HTTP ${res.status}${why}`), permanentStatus(res.status));
