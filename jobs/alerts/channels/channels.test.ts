@@ -284,6 +284,7 @@ describe('webhook channel', () => {
     // Slack control characters in text are escaped.
     expect(JSON.stringify(slackPayload(alert))).toContain('Check the &lt;db&gt; &amp; its pool.');
     expect(slackPayload({ ...alert, status: 'resolved' }).text).toBe('✅ RESOLVED HIGH error_rate on payment');
+    expect(slackPayload({ ...alert, scope: '<!channel> a&b <https://x.example|c>' }).text).toBe('🚨 HIGH error_rate on &lt;!channel&gt; a&amp;b &lt;https://x.example|c&gt;');
   });
 
   it('never prints the URL beyond scheme and host, whatever the shared redactor changed first', async () => {

@@ -61,7 +61,8 @@ export function slackPayload(a: Alert): SlackMessage {
     },
   ];
   if (a.action) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Action:* ${esc(a.action)}`, 3000) } });
-  return { text: oneLine(`${icon} ${status}${a.severity} ${a.rule} on ${a.scope}`), blocks };
+  // `text` is mrkdwn too (the notification and the fallback): a scope like <!channel> must not ping anyone.
+  return { text: esc(oneLine(`${icon} ${status}${a.severity} ${a.rule} on ${a.scope}`)), blocks };
 }
 
 /** The body posted for an alert in a given shape. */
