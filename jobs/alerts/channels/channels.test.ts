@@ -6,7 +6,7 @@ import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AlertsConfig, EmailChannel } from '../../config/types.js';
-import { createAlerting } from '../index.js';
+import { checkAlertEnv, createAlerting } from '../index.js';
 import { AlertManager } from '../manager.js';
 import { Redactor } from '../redact.js';
 import { fromDetections } from '../rules.js';
@@ -301,6 +301,57 @@ describe('webhook channel', () => {
     expect(await hook(enc, 'no route /space/ENCTOKEN/x?token=Q/SECRET or /sp%61ce/ENC%54OKEN/x?token=Q%2FSECRET for ?token=Q%2FSECRET'))
       .toBe('POST webhook#1 https://hooks.example.com: HTTP 500: no route /… or /… for ?…');
     expect(urlHider(url)(`at ${url} and ${new URL(url).href} as qauser:UrlPassw0rd`)).toBe('at http://127.0.0.1:9/… and http://127.0.0.1:9/… as [REDACTED]:[REDACTED]');
+  });
+
+  it('reads url_env and headers_env from the environment and never prints their values', async () => {
+    const hits: { url: string; key: string | undefined }[] = [];
+    const server = createServer((req, res) => {
+      hits.push({ url: req.url ?? '', key: req.headers['x-api-key'] as string | undefined });
+      req.resume();
+      // A careless server echoing the request's secrets.
+      res.writeHead(500).end(`bad ${req.url ?? ''} key=${String(req.headers['x-api-key'])}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const env = { LF_HOOK_URL: `${origin}/services/T0/B0/ENVTOKEN`, LF_HOOK_KEY: 'KEY-FROM-ENV' };
+    const redactor = new Redactor();
+    const cfg = { url_env: 'LF_HOOK_URL', shape: 'json' as const, headers: {}, headers_env: { 'X-Api-Key': 'LF_HOOK_KEY' } };
+    const ch = webhookChannel(cfg, 0, { env, redactor });
+    expect(ch.name).toBe(`webhook#1 ${origin}`);
+    const err = await ch.send(alert).catch((e: Error) => e.message);
+    expect(hits).toEqual([{ url: '/services/T0/B0/ENVTOKEN', key: 'KEY-FROM-ENV' }]);
+    expect(err).toBe(`POST webhook#1 ${origin}: HTTP 500: bad /… key=[REDACTED]`);
+    // the shared redactor hides them from the manager's lines too
+    expect(redactor.redact(`${env.LF_HOOK_URL} ${env.LF_HOOK_KEY}`)).toBe('[REDACTED] [REDACTED]');
+  });
+
+  it('names a missing or bad environment variable, never its value', () => {
+    const cfg = { url_env: 'LF_HOOK_URL', shape: 'json' as const, headers: {}, headers_env: { Authorization: 'LF_HOOK_AUTH' } };
+    expect(() => webhookChannel(cfg, 1, { env: { LF_HOOK_AUTH: 'Bearer x' } })).toThrow(
+      new Error("alerts.channels.webhook[1].url_env: the environment variable LF_HOOK_URL is not set; set it to the webhook's URL"),
+    );
+    expect(() => webhookChannel(cfg, 0, { env: { LF_HOOK_URL: 'https://hooks.example.com/x' } })).toThrow(
+      new Error('alerts.channels.webhook[0].headers_env.Authorization: the environment variable LF_HOOK_AUTH is not set; set it to the value of the Authorization header'),
+    );
+    const bad = (url: string): string => {
+      try {
+        webhookChannel(cfg, 0, { env: { LF_HOOK_URL: url, LF_HOOK_AUTH: 'a' } });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(bad('ftp://hooks.example.com/SECRETPATH')).toBe(
+      "alerts.channels.webhook[0].url_env: LF_HOOK_URL: expected a http or https URL such as 'https://hooks.example.com/alerts' (got 'ftp://hooks.example.com/…')",
+    );
+    expect(bad('https://u:PASSWORD@hooks.example.com/SECRETPATH')).toMatch(/^alerts\.channels\.webhook\[0\]\.url_env: LF_HOOK_URL: a user or password in the URL is not accepted \(got 'https:\/\/hooks\.example\.com\/…'\)/);
+    // a batch run checks before its scan
+    const config: AlertsConfig = {
+      cooldown: 0, rate_limit: 20, window: 60_000, fast_window: 0, rules: { error_rate: 0.1, error_count: 100, critical_count: 5 },
+      channels: { console: false, file: false, webhook: [{ url: 'https://hooks.example.com/a', shape: 'json', headers: {} }, cfg] },
+    };
+    expect(() => checkAlertEnv(config, {})).toThrow(/webhook\[1\]\.url_env: the environment variable LF_HOOK_URL is not set/);
   });
 
   it('names a webhook by origin only', () => {

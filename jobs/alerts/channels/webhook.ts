@@ -2,9 +2,11 @@
  * Webhook channel: an HTTP POST of JSON per alert, either the alerts.log line (`shape: json`)
  * or a Slack message (`shape: slack`, S4's shape: text plus blocks). Webhook URLs often carry
  * a token in their path (Slack's do) and headers carry credentials, so logs and errors name
- * only the origin, and header values are registered as secrets.
+ * only the origin, and header values are registered as secrets. Both may come from the
+ * environment (url_env, headers_env), which keeps them out of the config file.
  */
 import type { WebhookChannel } from '../../config/types.js';
+import { checkUrl, Invalid } from '../../config/values.js';
 import { formatValue, oneLine } from '../format.js';
 import { describeError, REDACTED, Redactor } from '../redact.js';
 import { DeliveryError, isoTime, toAlertLine, type Alert, type AlertLine, type Channel } from '../types.js';
@@ -33,8 +35,10 @@ export interface WebhookOptions {
   /** Per request (ms, default 10 s). */
   timeoutMs?: number;
   fetch?: typeof fetch;
-  /** Receives the header values (Authorization and the like). */
+  /** Receives the header values (Authorization and the like) and the URL read from the environment. */
   redactor?: Redactor;
+  /** Where url_env and headers_env are looked up (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 // Slack's limits: header text 150 characters, section text 3000, a field 2000.
@@ -70,11 +74,11 @@ export function webhookPayload(shape: WebhookChannel['shape'], a: Alert): SlackM
   return shape === 'slack' ? slackPayload(a) : toAlertLine(a);
 }
 
-/** "webhook#1 https://hooks.slack.com": unique per config position, and without the URL's path. */
-export function webhookName(cfg: WebhookChannel, index: number): string {
+/** "webhook#1 https://hooks.slack.com": unique per config position, and without the URL's path (`url`: one read from url_env). */
+export function webhookName(cfg: WebhookChannel, index: number, url = cfg.url ?? ''): string {
   let origin = 'invalid-url';
   try {
-    origin = new URL(cfg.url).origin;
+    origin = new URL(url).origin;
   } catch {
     // Validated config has a valid URL; a hand-built one still gets a usable name.
   }
@@ -119,6 +123,29 @@ export function urlHider(url: string): (text: string) => string {
   return (text) => pairs.reduce((out, [find, by]) => replaceAll(out, find, by), text);
 }
 
+/**
+ * The URL and headers of a webhook, with the values its url_env and headers_env name read from
+ * `env`. A variable that is unset, or a URL the config would refuse, throws an error naming the
+ * key and the variable, never the value.
+ */
+export function webhookTarget(cfg: WebhookChannel, index: number, env: NodeJS.ProcessEnv = process.env): { url: string; headers: Record<string, string> } {
+  const key = `alerts.channels.webhook[${index}]`;
+  const read = (k: string, name: string, holds: string): string => {
+    const v = env[name];
+    if (!v) throw new Error(`${key}.${k}: the environment variable ${name} is not set; set it to ${holds}`);
+    return v;
+  };
+  let url = cfg.url ?? '';
+  if (cfg.url_env !== undefined) {
+    url = read('url_env', cfg.url_env, "the webhook's URL");
+    const ok = checkUrl(url, ['http:', 'https:'], 'https://hooks.example.com/alerts', { noCredentials: true });
+    if (ok instanceof Invalid) throw new Error(`${key}.url_env: ${cfg.url_env}: ${ok.message}`);
+  }
+  const headers = { ...cfg.headers };
+  for (const [h, name] of Object.entries(cfg.headers_env ?? {})) headers[h] = read(`headers_env.${h}`, name, `the value of the ${h} header`);
+  return { url, headers };
+}
+
 // 4xx is the receiver rejecting this request for good, except timeouts and throttling.
 const permanentStatus = (status: number): boolean => status >= 400 && status < 500 && status !== 408 && status !== 425 && status !== 429;
 
@@ -130,9 +157,12 @@ export function webhookChannel(cfg: WebhookChannel, index = 0, options: WebhookO
   const doFetch = options.fetch ?? fetch;
   const timeout = options.timeoutMs ?? 10_000;
   const redactor = options.redactor ?? new Redactor();
-  for (const v of Object.values(cfg.headers)) redactor.add(v);
-  const name = webhookName(cfg, index);
-  const hideUrl = urlHider(cfg.url);
+  const { url, headers } = webhookTarget(cfg, index, options.env);
+  for (const v of Object.values(headers)) redactor.add(v);
+  // A URL from the environment is a secret as a whole (only its origin is ever shown).
+  if (cfg.url_env !== undefined) redactor.add(url);
+  const name = webhookName(cfg, index, url);
+  const hideUrl = urlHider(url);
   // The URL first, on the text as the library wrote it: redacting header values first could
   // change it (a value that is also part of the URL) so that the URL no longer matches.
   const scrub = (text: string): string => redactor.redact(hideUrl(text));
@@ -142,9 +172,9 @@ export function webhookChannel(cfg: WebhookChannel, index = 0, options: WebhookO
     async send(alert: Alert): Promise<void> {
       let res: Response;
       try {
-        res = await doFetch(cfg.url, {
+        res = await doFetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...cfg.headers },
+          headers: { 'content-type': 'application/json', ...headers },
           body: JSON.stringify(webhookPayload(cfg.shape, alert)),
           signal: AbortSignal.timeout(timeout),
           // Never follow: a redirect would re-send the headers (an API key) to wherever it points,
