@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -11,9 +11,9 @@ import { AlertManager } from '../manager.js';
 import { Redactor } from '../redact.js';
 import { fromDetections } from '../rules.js';
 import { at, candidate, recorder } from '../test-helpers.js';
-import type { Alert } from '../types.js';
+import type { Alert, DeliveryError } from '../types.js';
 import { consoleChannel, formatConsoleLine } from './console.js';
-import { emailBody, emailChannel, emailSubject } from './email.js';
+import { emailBody, emailChannel, emailSubject, isLoopback, smtpOptions } from './email.js';
 import { fileChannel } from './file.js';
 import { slackPayload, urlHider, webhookChannel, webhookName } from './webhook.js';
 
@@ -34,15 +34,17 @@ const tmp = (): string => {
 
 interface Mail { raw: string; user: string | undefined; rcpt: string[] }
 
-/** A real SMTP server on 127.0.0.1 (random port), STARTTLS off; with `auth`, AUTH is required. */
-async function startSmtp(auth?: { user: string; pass: string }): Promise<{ port: number; mails: Mail[] }> {
+/** A real SMTP server on `host` (default 127.0.0.1, random port), STARTTLS off; with `auth`, AUTH is required. */
+async function startSmtp(auth?: { user: string; pass: string }, host = '127.0.0.1'): Promise<{ port: number; mails: Mail[]; auths: string[] }> {
   const mails: Mail[] = [];
+  const auths: string[] = [];
   const server = new SMTPServer({
     authOptional: !auth,
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onAuth(a, _session, cb) {
+      auths.push(a.username ?? '');
       if (auth && a.username === auth.user && a.password === auth.pass) return cb(null, { user: a.username });
       // Echo the password back, like a careless server: the client must still never print it.
       const err = new Error(`authentication failed for ${a.username}/${a.password ?? ''}`) as Error & { responseCode: number };
@@ -58,9 +60,9 @@ async function startSmtp(auth?: { user: string; pass: string }): Promise<{ port:
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { port: (server.server.address() as AddressInfo).port, mails };
+  return { port: (server.server.address() as AddressInfo).port, mails, auths };
 }
 
 /** Unfolded headers and the quoted-printable-decoded text body of a raw message. */
@@ -228,6 +230,32 @@ describe('email channel', () => {
       expect(all).not.toContain(secret);
       expect(readFileSync(path.join(dir, 'alerts.log'), 'utf8')).not.toContain(secret);
     }
+  });
+
+  // This machine's address on a non-loopback interface: a server there is reached as a remote one.
+  const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+  it.skipIf(!external)('never sends credentials over plain TCP to a non-loopback server without STARTTLS', async () => {
+    const smtp = await startSmtp({ user: 'alerts-bot', pass: 'Plain-Text-PW' }, '0.0.0.0');
+    const env = { LF_TEST_SMTP_USER: 'alerts-bot', LF_TEST_SMTP_PASSWORD: 'Plain-Text-PW' };
+    const err = await emailChannel(emailCfg(smtp.port, { host: external! }), { env }).send(alert).catch((e: DeliveryError) => e);
+    expect(smtp.auths).toEqual([]); // AUTH never reached the server
+    expect(smtp.mails).toEqual([]);
+    expect(String(err)).toMatch(/STARTTLS/);
+    expect((err as DeliveryError).permanent).toBe(true);
+    // the same server on loopback (a local relay): AUTH without TLS is allowed
+    const local = await startSmtp({ user: 'alerts-bot', pass: 'Plain-Text-PW' });
+    await emailChannel(emailCfg(local.port), { env }).send(alert);
+    expect(local.auths).toEqual(['alerts-bot']);
+  });
+
+  it('requires TLS whenever credentials go to a non-loopback host', () => {
+    const auth = { user: 'u', pass: 'p' };
+    expect(smtpOptions(emailCfg(587, { host: 'smtp.example.com' }), auth, 1000).requireTLS).toBe(true);
+    expect(smtpOptions(emailCfg(587, { host: 'smtp.example.com' }), undefined, 1000).requireTLS).toBe(false);
+    expect(smtpOptions(emailCfg(465, { host: 'smtp.example.com', secure: true }), auth, 1000).requireTLS).toBe(false); // TLS from the first byte
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]']) expect(smtpOptions(emailCfg(25, { host }), auth, 1000).requireTLS).toBe(false);
+    for (const host of ['192.0.2.2', '10.0.0.1', 'localhost.example.com', '::ffff:10.0.0.1']) expect(isLoopback(host)).toBe(false);
   });
 
   it('warns, naming only the variables, when just one credential is set', () => {
