@@ -18,9 +18,9 @@ export function echartsBuildMissing(path: string): Error {
   return new Error(`dashboard: the page's echarts build is not at ${path}; run npm run build (it bundles echarts after tsc)`);
 }
 
-/** The port is taken. */
-export function portInUse(host: string, port: number): Error {
-  return new Error(`dashboard: ${host}:${port} is already in use; pick another with --port (0 picks a free one) or stop the other server`);
+/** The port is taken; `setting` is where this command takes another ('--port', or dashboard.port in a job's config). */
+export function portInUse(host: string, port: number, setting = '--port'): Error {
+  return new Error(`dashboard: ${host}:${port} is already in use; pick another with ${setting} (0 picks a free one) or stop the other server`);
 }
 
 /** A bad command-line value. */
