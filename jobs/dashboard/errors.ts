@@ -23,6 +23,12 @@ export function portInUse(host: string, port: number, setting = '--port'): Error
   return new Error(`dashboard: ${host}:${port} is already in use; pick another with ${setting} (0 picks a free one) or stop the other server`);
 }
 
+/** The warning of a batch run with dashboard.enabled: only follow mode serves the dashboard. */
+export function dashboardNotServedInBatch(outDir: string): string {
+  return `dashboard.enabled is set, but a batch run does not serve the dashboard (follow mode does: --follow or input.follow: true); `
+    + `to view this run's reports: npm run dashboard -- --out ${outDir}`;
+}
+
 /** A bad command-line value. */
 export function badOption(flag: string, value: string, want: string): Error {
   return new Error(`${flag} ${JSON.stringify(value)} is not valid; expected ${want}`);
