@@ -57,6 +57,20 @@ describe('npm run job', () => {
     expect(r.stderr).toMatch(/lacks required column\(s\) timestamp, level, message/);
   });
 
+  it('warns once that a batch run does not serve the dashboard, and says how to view its reports', () => {
+    const input = path.join(dir, 'dash.log');
+    writeFileSync(input, '2025-01-10 12:05:15,456 INFO auth User logged in\n'.repeat(20));
+    const out = path.join(dir, 'o-dash');
+    const cfg = writeConfig('dash.yaml', `input:\n  paths: [${JSON.stringify(input)}]\nengine: {workers: 1}\ndashboard: {enabled: true}\nalerts:\n  channels: {console: false}\n`);
+    const r = run([cfg, '--out', out, '--quiet']);
+    expect(r.status).toBe(0);
+    const shown = path.relative(process.cwd(), out);
+    expect(r.stderr.split('\n').filter((l) => l.includes('dashboard'))).toEqual([
+      'logframe: dashboard.enabled is set, but a batch run does not serve the dashboard (follow mode does: --follow or input.follow: true); '
+      + `to view this run's reports: npm run dashboard -- --out ${shown}`,
+    ]);
+  });
+
   it('prints the pattern rules\' hits when the anomaly report (whose breakdown has them) is off', () => {
     const out = path.join(dir, 'o-rules');
     const cfg = writeConfig('rules.yaml', `input:\n  paths: [${JSON.stringify(path.resolve('data/sample.log'))}]\ndetection:\n  lines: {enabled: false}\nalerts:\n  channels: {console: false}\n`);

@@ -3,12 +3,14 @@
  * `npm run job -- <config.yaml> [flags]`: run the log-analytics job.
  * Exit 0 on success, 2 on bad config or arguments, 1 on a failed run.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type CliOverrides } from './config/index.js';
 import { runJob } from './run.js';
 import { formatSummary } from './summary.js';
 import { progressBar } from './progress.js';
 import { InputError } from '../partitions/plan.js';
+import { dashboardNotServedInBatch } from './dashboard/errors.js';
 
 const HELP = `usage: npm run job -- <config.yaml> [flags]
 
@@ -103,6 +105,8 @@ async function main(argv: string[]): Promise<number> {
       return err instanceof CheckpointError ? 2 : 1;
     }
   }
+  // The job serves the dashboard only while it follows: say so rather than serve nothing silently.
+  if (config.dashboard.enabled) process.stderr.write(`logframe: ${dashboardNotServedInBatch(path.relative(process.cwd(), config.output.dir) || '.')}\n`);
   const bar = !v.quiet && !v.json && process.stderr.isTTY ? progressBar() : null;
   try {
     const outcome = await runJob(config, { onProgress: bar?.update, handleSigint: true });

@@ -31,7 +31,7 @@ import { inParallel, writeJsonFile, writeReport } from './report/write.js';
 import './analytics/extensions.js';
 import { detect, type AnomalyRow, type Detection } from './detect/index.js';
 import { anomaliesTable, forestScoresTable, incidentsTable, newErrorTypes, newErrorTypesTable, topAnomaliesTable } from './analytics/detection-tables.js';
-import { alertCandidates, createAlerting, horizonOf } from './alerts/index.js';
+import { alertCandidates, checkAlertEnv, createAlerting, horizonOf } from './alerts/index.js';
 import { patternHitsTable } from './detect/patterns.js';
 import { anomalyReport, anomalyReportTable, typeBreakdown, type AnomalyReport } from './detect/lines/report.js';
 import { LineResolver } from './detect/lines/rows.js';
@@ -258,6 +258,7 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
   // mostly: its V8 heap holds ~7 MB, so a collection in the worker does not give it back); the
   // line pass reads ~5% of the bytes and needs far less.
   const linePass = anomalyReportOn(config);
+  checkAlertEnv(config.alerts);
   const engine = await startEngine(config);
   const next: { engine: Promise<Engine> | null } = { engine: null };
   let stats: ScanStats;

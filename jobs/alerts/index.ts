@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../report/atomic.js';
 import { consoleChannel } from './channels/console.js';
 import { emailChannel } from './channels/email.js';
 import { fileChannel } from './channels/file.js';
-import { webhookChannel } from './channels/webhook.js';
+import { webhookChannel, webhookTarget } from './channels/webhook.js';
 import { AlertManager, type ManagerOptions } from './manager.js';
 import { Redactor } from './redact.js';
 import { fromDetections, thresholdAlerts, type AnomalyRow, type IncidentRow, type ThresholdOptions } from './rules.js';
@@ -31,7 +31,7 @@ export { toAlertLine, type Alert, type AlertLine, type Channel, type Severity } 
 /** Wiring options beyond the config (all optional; tests inject them). */
 export interface AlertingOptions extends ManagerOptions {
   clock?: () => number;
-  /** Where the email credentials are read (default process.env). */
+  /** Where the email credentials and the webhooks' url_env/headers_env are read (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Console output (default stderr). */
   consoleWrite?: (text: string) => void;
@@ -57,11 +57,19 @@ export function createAlerting(config: AlertsConfig, outDir: string, options: Al
   if (ch.console) channels.push(consoleChannel(options.consoleWrite));
   if (ch.file !== false) channels.push(fileChannel(path.resolve(outDir, ch.file.path), { fresh: options.fresh }));
   if (ch.email) channels.push(emailChannel(ch.email, { env: options.env, redactor, timeoutMs: options.timeoutMs, log }));
-  ch.webhook.forEach((w, i) => channels.push(webhookChannel(w, i, { redactor, timeoutMs: options.timeoutMs, fetch: options.fetch })));
+  ch.webhook.forEach((w, i) => channels.push(webhookChannel(w, i, { redactor, timeoutMs: options.timeoutMs, fetch: options.fetch, env: options.env })));
   channels.push(...(options.extraChannels ?? []));
   const outer = options.redact;
   const redact = (s: string): string => redactor.redact(outer ? outer(s) : s);
   return new AlertManager(config, channels, options.clock ?? Date.now, { ...options, redact });
+}
+
+/**
+ * Throws, naming the key and the variable, when a webhook's url_env or headers_env names an
+ * unset variable (or a bad URL): a batch run checks this before its scan, not after it.
+ */
+export function checkAlertEnv(config: AlertsConfig, env: NodeJS.ProcessEnv = process.env): void {
+  config.channels.webhook.forEach((w, i) => webhookTarget(w, i, env));
 }
 
 /** What the detectors found (either may be absent). */

@@ -222,6 +222,37 @@ dashboard: {port: 70000, host: ''}
     ]);
   });
 
+  it('never echoes a URL beyond its scheme and host, and refuses a webhook URL with user:password', () => {
+    const hook = (u: string): string => `input: {paths: [a]}\nalerts:\n  channels:\n    webhook:\n      - url: ${u}\n`;
+    expect(only(hook('ftp://127.0.0.1/hooks/SECRETPATHTOKEN?k=QSECRET'))).toBe(
+      `${SRC}:5:14: alerts.channels.webhook[0].url: expected a http or https URL such as 'https://hooks.example.com/alerts' (got 'ftp://127.0.0.1/…')`,
+    );
+    expect(only(hook("'https://qauser:UrlPassw0rd@hooks.example.com/T0/SECRET'"))).toBe(
+      `${SRC}:5:14: alerts.channels.webhook[0].url: a user or password in the URL is not accepted (got 'https://hooks.example.com/…'): `
+      + 'send credentials in a header, e.g. headers_env: {Authorization: WEBHOOK_AUTH}',
+    );
+    expect(only(hook("'not a url SECRET'"))).toMatch(/\(got a string that is not a URL\)$/);
+    expect(only(`input: {paths: [a]}\nengine: {redis: 'http://u:REDISPW@cache:6379/0'}\n`)).toBe(
+      `${SRC}:2:17: engine.redis: expected a redis or rediss URL such as 'redis://localhost:6379' (got 'http://cache:6379/…')`,
+    );
+    // amqp and redis URLs may carry credentials (their clients send them)
+    expect(() => parseConfig(`input: {paths: [a]}\nengine: {redis: 'redis://u:pw@cache:6379'}\n`, SRC, { cwd: CWD })).not.toThrow();
+  });
+
+  it('takes a webhook URL and header values from environment variables: exactly one of url and url_env', () => {
+    const hook = (body: string): string => `input: {paths: [a]}\nalerts:\n  channels:\n    webhook:\n      - ${body}\n`;
+    const c = parseConfig(hook('{url_env: SLACK_WEBHOOK_URL, shape: slack, headers: {X-Env: prod}, headers_env: {X-Api-Key: HOOK_KEY}}'), SRC, { cwd: CWD });
+    expect(c.alerts.channels.webhook).toEqual([{ url_env: 'SLACK_WEBHOOK_URL', shape: 'slack', headers: { 'X-Env': 'prod' }, headers_env: { 'X-Api-Key': 'HOOK_KEY' } }]);
+    const both = 'set exactly one of url (the URL) and url_env (the environment variable holding it, for a URL that carries a token)';
+    expect(only(hook('{url: "https://h.example/x", url_env: HOOK}'))).toBe(`${SRC}:5:9: alerts.channels.webhook[0]: ${both}`);
+    expect(only(hook('{shape: slack}'))).toBe(`${SRC}:5:9: alerts.channels.webhook[0]: ${both}`);
+    expect(lines(hook('{url_env: 1X, headers: {x-api-key: a}, headers_env: {X-Api-Key: KEY, X-B: "b-c"}}'))).toEqual([
+      `${SRC}:5:19: alerts.channels.webhook[0].url_env: expected an environment variable name such as SMTP_PASSWORD (got '1X')`,
+      `${SRC}:5:73: alerts.channels.webhook[0].headers_env.X-Api-Key: header 'X-Api-Key' is also set in headers: set it in one of them`,
+      `${SRC}:5:83: alerts.channels.webhook[0].headers_env.X-B: expected an environment variable name such as SMTP_PASSWORD (got 'b-c')`,
+    ]);
+  });
+
   it('refuses a password in the config and names the environment variable instead', () => {
     const email = (extra: string): string =>
       `input: {paths: [a]}\nalerts:\n  channels:\n    email:\n      host: smtp.example.com\n      from: a@example.com\n      to: ops@example.com\n${extra}`;

@@ -312,11 +312,27 @@ const fileChannel: Schema<false | { path?: string }> = z
   )
   .transform((v) => v ?? false);
 
-const webhookSchema = strictObject({
-  url: url(['http:', 'https:'], 'https://hooks.example.com/alerts'),
-  shape: dflt(oneOf(['json', 'slack'] as const), 'json'),
-  headers: dflt(z.record(z.string(), text), {}),
-});
+const webhookSchema = strictObject(
+  {
+    // fetch refuses a URL with user:password (and it would sit in the config): credentials go in a header
+    url: opt(url(['http:', 'https:'], 'https://hooks.example.com/alerts', { noCredentials: true })),
+    url_env: opt(envName),
+    shape: dflt(oneOf(['json', 'slack'] as const), 'json'),
+    headers: dflt(z.record(z.string(), text), {}),
+    headers_env: opt(z.record(z.string(), envName)),
+  },
+  {
+    check(raw, ctx) {
+      if (isSet(raw.url) === isSet(raw.url_env)) {
+        issue(ctx, [], 'set exactly one of url (the URL) and url_env (the environment variable holding it, for a URL that carries a token)');
+      }
+      const inline = Object.keys(isMapping(raw.headers) ? raw.headers : {}).map((h) => h.toLowerCase());
+      for (const h of Object.keys(isMapping(raw.headers_env) ? raw.headers_env : {})) {
+        if (inline.includes(h.toLowerCase())) issue(ctx, ['headers_env', h], `header '${h}' is also set in headers: set it in one of them`);
+      }
+    },
+  },
+);
 
 const alertsSchema = strictObject({
   cooldown: dflt(duration(true), '10m'),

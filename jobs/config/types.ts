@@ -203,11 +203,15 @@ export interface EmailChannel {
   subject_prefix: string;
 }
 
-/** An HTTP POST per alert. */
+/** An HTTP POST per alert; exactly one of url and url_env is set. */
 export interface WebhookChannel {
-  url: string;
+  url?: string;
+  /** Environment variable holding the whole URL (its path is often the secret). */
+  url_env?: string;
   shape: 'json' | 'slack';
   headers: Record<string, string>;
+  /** Header name -> environment variable holding its value (an API key, a bearer token). */
+  headers_env?: Record<string, string>;
 }
 
 /** Where reports go. */

@@ -170,17 +170,48 @@ export const strptime: Schema<string> = leaf((v) => {
   }
 });
 
-/** An http(s) URL. */
-export function url(protocols: readonly string[], example: string): Schema<string> {
-  return leaf((v) => {
-    const what = `expected a ${protocols.map((p) => p.replace(/:$/, '')).join(' or ')} URL such as '${example}' (got ${show(v)})`;
-    if (typeof v !== 'string') return new Invalid(what);
-    try {
-      return protocols.includes(new URL(v).protocol) ? v : new Invalid(what);
-    } catch {
-      return new Invalid(what);
-    }
-  });
+/**
+ * A URL for messages: its scheme and host only. A path, query or user:password is often a
+ * secret (a Slack webhook's path is its token), and a config error is printed and pasted into
+ * tickets; a string that does not parse shows nothing of itself.
+ */
+export function showUrl(v: unknown): string {
+  if (typeof v !== 'string') return show(v);
+  try {
+    const u = new URL(v);
+    const rest = u.username || u.password || u.pathname.length > 1 || u.search || u.hash;
+    return u.host ? `'${u.protocol}//${u.host}${rest ? '/…' : ''}'` : `'${u.protocol}…'`;
+  } catch {
+    return 'a string that is not a URL';
+  }
+}
+
+/** Options of `url`. */
+export interface UrlOptions {
+  /** Refuse user:password in the URL (fetch refuses to send such a URL, and it would sit in the config). */
+  noCredentials?: boolean;
+}
+
+/** Why `v` is not a URL of one of `protocols` (messages show scheme and host only), or the URL. */
+export function checkUrl(v: unknown, protocols: readonly string[], example: string, o: UrlOptions = {}): string | Invalid {
+  const what = `expected a ${protocols.map((p) => p.replace(/:$/, '')).join(' or ')} URL such as '${example}' (got ${showUrl(v)})`;
+  if (typeof v !== 'string') return new Invalid(what);
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return new Invalid(what);
+  }
+  if (!protocols.includes(u.protocol)) return new Invalid(what);
+  if (o.noCredentials && (u.username || u.password)) {
+    return new Invalid(`a user or password in the URL is not accepted (got ${showUrl(v)}): send credentials in a header, e.g. headers_env: {Authorization: WEBHOOK_AUTH}`);
+  }
+  return v;
+}
+
+/** A URL of one of `protocols`, e.g. ['http:', 'https:']. */
+export function url(protocols: readonly string[], example: string, o: UrlOptions = {}): Schema<string> {
+  return leaf((v) => checkUrl(v, protocols, example, o));
 }
 
 /** Options of `list`. */

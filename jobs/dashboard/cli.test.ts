@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +76,13 @@ describe.skipIf(!built)('built commands', { timeout: 60_000 }, () => {
   it('exits 2 with a message on bad arguments or a folder without reports', async () => {
     expect((await run('cli.js', ['--port', 'abc'])).code).toBe(2);
     expect((await run('cli.js', ['--nope'])).code).toBe(2);
+    // a taken port: one prefix, and the hint names this command's --port
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    const taken = await run('cli.js', ['--out', dir, '--port', String(port)]).finally(() => busy.close());
+    expect(taken.code).toBe(1);
+    expect(taken.err).toBe(`logframe dashboard: 127.0.0.1:${port} is already in use; pick another with --port (0 picks a free one) or stop the other server\n`);
     const r = await run('report-cli.js', ['--out', join(dir, 'missing')]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('has no summary.json');

@@ -29,6 +29,9 @@ function parsePort(value: string): number {
   return n;
 }
 
+/** An error's message without the "dashboard: " its errors carry for other contexts (this command's own prefix says it). */
+const unprefixed = (err: unknown): string => (err as Error).message.replace(/^dashboard: /, '');
+
 async function main(argv: string[]): Promise<number> {
   let values;
   try {
@@ -63,14 +66,14 @@ async function main(argv: string[]): Promise<number> {
     if (values.host !== undefined) host = values.host;
     if (values.port !== undefined) port = parsePort(values.port);
   } catch (err) {
-    process.stderr.write(`logframe dashboard: ${(err as Error).message}\n`);
+    process.stderr.write(`logframe dashboard: ${unprefixed(err)}\n`);
     return 2;
   }
   let dash;
   try {
     dash = await startDashboard({ outDir, host, port, dev: values.dev, log: (line) => process.stderr.write(`${line}\n`), cluster });
   } catch (err) {
-    process.stderr.write(`logframe dashboard: ${(err as Error).message}\n`);
+    process.stderr.write(`logframe dashboard: ${unprefixed(err)}\n`);
     return 1;
   }
   const rel = relative(process.cwd(), dash.outDir);

@@ -9,5 +9,6 @@ import { startDashboard, type Dashboard } from './server.js';
 export async function dashboardFromConfig(config: Config, log?: (line: string) => void): Promise<Dashboard | null> {
   if (!config.dashboard.enabled) return null;
   const cluster = config.engine.executor === 'cluster' && config.engine.redis ? { redis: config.engine.redis, queue: config.engine.queue } : undefined;
-  return startDashboard({ outDir: config.output.dir, host: config.dashboard.host, port: config.dashboard.port, log, cluster });
+  // The job has no --port flag: a taken port is changed in the config.
+  return startDashboard({ outDir: config.output.dir, host: config.dashboard.host, port: config.dashboard.port, portSetting: 'dashboard.port in the config', log, cluster });
 }

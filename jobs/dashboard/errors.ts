@@ -18,9 +18,15 @@ export function echartsBuildMissing(path: string): Error {
   return new Error(`dashboard: the page's echarts build is not at ${path}; run npm run build (it bundles echarts after tsc)`);
 }
 
-/** The port is taken. */
-export function portInUse(host: string, port: number): Error {
-  return new Error(`dashboard: ${host}:${port} is already in use; pick another with --port (0 picks a free one) or stop the other server`);
+/** The port is taken; `setting` is where this command takes another ('--port', or dashboard.port in a job's config). */
+export function portInUse(host: string, port: number, setting = '--port'): Error {
+  return new Error(`dashboard: ${host}:${port} is already in use; pick another with ${setting} (0 picks a free one) or stop the other server`);
+}
+
+/** The warning of a batch run with dashboard.enabled: only follow mode serves the dashboard. */
+export function dashboardNotServedInBatch(outDir: string): string {
+  return `dashboard.enabled is set, but a batch run does not serve the dashboard (follow mode does: --follow or input.follow: true); `
+    + `to view this run's reports: npm run dashboard -- --out ${outDir}`;
 }
 
 /** A bad command-line value. */

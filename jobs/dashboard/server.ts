@@ -33,6 +33,8 @@ export interface DashboardOptions {
   pollMs?: number;
   /** Re-read the page's own static files on every request (for working on the page). */
   dev?: boolean;
+  /** Where the port is set, for the port-in-use message (default '--port', the dashboard command's flag). */
+  portSetting?: string;
   /** Where request refusals are reported (default: nowhere). */
   log?: (line: string) => void;
   /**
@@ -243,7 +245,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   }
 
   await new Promise<void>((ok, fail) => {
-    server.once('error', (err: NodeJS.ErrnoException) => fail(err.code === 'EADDRINUSE' ? portInUse(host, opts.port ?? 8501) : err));
+    server.once('error', (err: NodeJS.ErrnoException) => fail(err.code === 'EADDRINUSE' ? portInUse(host, opts.port ?? 8501, opts.portSetting) : err));
     server.listen(opts.port ?? 8501, host, () => ok());
   }).catch((err: unknown) => {
     watcher.stop();

@@ -183,8 +183,12 @@ export class Follower {
 
   /** Start following: the engine's workers, the alert channels, and the checkpoint if there is one. */
   static async start(config: Config, opts: FollowOptions = {}): Promise<Follower> {
-    const engine = await Engine.start({ workers: config.engine.workers });
+    // Alerting first: a webhook variable that is not set fails before any worker starts.
     const alerts = createAlerting(config.alerts, path.resolve(config.output.dir), { ...opts.alerting, fresh: false });
+    const engine = await Engine.start({ workers: config.engine.workers }).catch(async (err: unknown) => {
+      await alerts.close();
+      throw err;
+    });
     const f = new Follower(config, engine, alerts, opts);
     try {
       f.resume();

@@ -1,21 +1,21 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AlertsConfig, EmailChannel } from '../../config/types.js';
-import { createAlerting } from '../index.js';
+import { checkAlertEnv, createAlerting } from '../index.js';
 import { AlertManager } from '../manager.js';
 import { Redactor } from '../redact.js';
 import { fromDetections } from '../rules.js';
 import { at, candidate, recorder } from '../test-helpers.js';
-import type { Alert } from '../types.js';
+import type { Alert, DeliveryError } from '../types.js';
 import { consoleChannel, formatConsoleLine } from './console.js';
-import { emailBody, emailChannel, emailSubject } from './email.js';
+import { emailBody, emailChannel, emailSubject, isLoopback, smtpOptions } from './email.js';
 import { fileChannel } from './file.js';
-import { slackPayload, webhookChannel, webhookName } from './webhook.js';
+import { slackPayload, urlHider, webhookChannel, webhookName } from './webhook.js';
 
 // ---------------------------------------------------------------------------
 // fixtures
@@ -34,15 +34,17 @@ const tmp = (): string => {
 
 interface Mail { raw: string; user: string | undefined; rcpt: string[] }
 
-/** A real SMTP server on 127.0.0.1 (random port), STARTTLS off; with `auth`, AUTH is required. */
-async function startSmtp(auth?: { user: string; pass: string }): Promise<{ port: number; mails: Mail[] }> {
+/** A real SMTP server on `host` (default 127.0.0.1, random port), STARTTLS off; with `auth`, AUTH is required. */
+async function startSmtp(auth?: { user: string; pass: string }, host = '127.0.0.1'): Promise<{ port: number; mails: Mail[]; auths: string[] }> {
   const mails: Mail[] = [];
+  const auths: string[] = [];
   const server = new SMTPServer({
     authOptional: !auth,
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onAuth(a, _session, cb) {
+      auths.push(a.username ?? '');
       if (auth && a.username === auth.user && a.password === auth.pass) return cb(null, { user: a.username });
       // Echo the password back, like a careless server: the client must still never print it.
       const err = new Error(`authentication failed for ${a.username}/${a.password ?? ''}`) as Error & { responseCode: number };
@@ -58,9 +60,9 @@ async function startSmtp(auth?: { user: string; pass: string }): Promise<{ port:
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { port: (server.server.address() as AddressInfo).port, mails };
+  return { port: (server.server.address() as AddressInfo).port, mails, auths };
 }
 
 /** Unfolded headers and the quoted-printable-decoded text body of a raw message. */
@@ -135,6 +137,15 @@ describe('console and file channels', () => {
     await consoleChannel((t) => lines.push(t)).send({ ...alert, message: 'two\nlines' });
     expect(lines).toEqual(['ALERT HIGH error_rate [payment] 2025-01-10T05:00:00.000Z 40% (threshold 10%): two lines\n']);
     expect(formatConsoleLine({ ...alert, status: 'resolved' })).toMatch(/^RESOLVED HIGH error_rate \[payment\]/);
+  });
+
+  it('prints control characters of log data as escapes: a service name cannot forge a line or reach the terminal raw', async () => {
+    const lines: string[] = [];
+    const forged: Alert = { ...alert, scope: 'pay\nALERT CRITICAL forged [db] 2025-01-10T00:00:00Z: FAKE \u001b[2J\u001b[31mRED\u009b', message: 'boom\r\nRESOLVED fake \u001b]0;t\u0007' };
+    await consoleChannel((t) => lines.push(t)).send(forged);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.slice(0, -1)).not.toMatch(/\p{Cc}/u);
+    expect(lines[0]).toBe('ALERT HIGH error_rate [pay\\nALERT CRITICAL forged [db] 2025-01-10T00:00:00Z: FAKE \\x1b[2J\\x1b[31mRED\\x9b] 2025-01-10T05:00:00.000Z 40% (threshold 10%): boom RESOLVED fake \\x1b]0;t\\x07\n');
   });
 
   it('appends contract JSON lines to alerts.log, creating it (and its folder) up front', async () => {
@@ -221,6 +232,32 @@ describe('email channel', () => {
     }
   });
 
+  // This machine's address on a non-loopback interface: a server there is reached as a remote one.
+  const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+  it.skipIf(!external)('never sends credentials over plain TCP to a non-loopback server without STARTTLS', async () => {
+    const smtp = await startSmtp({ user: 'alerts-bot', pass: 'Plain-Text-PW' }, '0.0.0.0');
+    const env = { LF_TEST_SMTP_USER: 'alerts-bot', LF_TEST_SMTP_PASSWORD: 'Plain-Text-PW' };
+    const err = await emailChannel(emailCfg(smtp.port, { host: external! }), { env }).send(alert).catch((e: DeliveryError) => e);
+    expect(smtp.auths).toEqual([]); // AUTH never reached the server
+    expect(smtp.mails).toEqual([]);
+    expect(String(err)).toMatch(/STARTTLS/);
+    expect((err as DeliveryError).permanent).toBe(true);
+    // the same server on loopback (a local relay): AUTH without TLS is allowed
+    const local = await startSmtp({ user: 'alerts-bot', pass: 'Plain-Text-PW' });
+    await emailChannel(emailCfg(local.port), { env }).send(alert);
+    expect(local.auths).toEqual(['alerts-bot']);
+  });
+
+  it('requires TLS whenever credentials go to a non-loopback host', () => {
+    const auth = { user: 'u', pass: 'p' };
+    expect(smtpOptions(emailCfg(587, { host: 'smtp.example.com' }), auth, 1000).requireTLS).toBe(true);
+    expect(smtpOptions(emailCfg(587, { host: 'smtp.example.com' }), undefined, 1000).requireTLS).toBe(false);
+    expect(smtpOptions(emailCfg(465, { host: 'smtp.example.com', secure: true }), auth, 1000).requireTLS).toBe(false); // TLS from the first byte
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]']) expect(smtpOptions(emailCfg(25, { host }), auth, 1000).requireTLS).toBe(false);
+    for (const host of ['192.0.2.2', '10.0.0.1', 'localhost.example.com', '::ffff:10.0.0.1']) expect(isLoopback(host)).toBe(false);
+  });
+
   it('warns, naming only the variables, when just one credential is set', () => {
     const lines: string[] = [];
     emailChannel(emailCfg(25), { env: { LF_TEST_SMTP_PASSWORD: 'pw-value-123' }, log: (l) => lines.push(l) });
@@ -275,6 +312,74 @@ describe('webhook channel', () => {
     // Slack control characters in text are escaped.
     expect(JSON.stringify(slackPayload(alert))).toContain('Check the &lt;db&gt; &amp; its pool.');
     expect(slackPayload({ ...alert, status: 'resolved' }).text).toBe('✅ RESOLVED HIGH error_rate on payment');
+    expect(slackPayload({ ...alert, scope: '<!channel> a&b <https://x.example|c>' }).text).toBe('🚨 HIGH error_rate on &lt;!channel&gt; a&amp;b &lt;https://x.example|c&gt;');
+  });
+
+  it('never prints the URL beyond scheme and host, whatever the shared redactor changed first', async () => {
+    // The QA case: the SMTP user is also the URL's user; redacting it first broke the URL match.
+    const redactor = new Redactor();
+    redactor.addCredentials('qauser', 'smtp-pw');
+    const url = 'http://qauser:UrlPassw0rd@127.0.0.1:9/creds/TOKENINPATH?k=QSECRET';
+    const err = await webhookChannel({ url, shape: 'json', headers: { 'x-api-key': 'TOKENINPATH' } }, 0, { redactor }).send(alert).catch((e: Error) => e);
+    expect(String(err)).toBe('DeliveryError: POST webhook#1 http://127.0.0.1:9: Request cannot be constructed from a URL that includes credentials: http://127.0.0.1:9/…');
+    // A server that echoes the path (raw or decoded) and the query in its answer.
+    const echo = (body: string): typeof fetch => async () => new Response(body, { status: 500 });
+    const enc = 'https://hooks.example.com/sp%61ce/ENC%54OKEN/x?token=Q%2FSECRET';
+    const hook = (u: string, body: string): Promise<unknown> => webhookChannel({ url: u, shape: 'json', headers: {} }, 0, { fetch: echo(body) }).send(alert).catch((e: Error) => e.message);
+    expect(await hook(enc, 'no route /space/ENCTOKEN/x?token=Q/SECRET or /sp%61ce/ENC%54OKEN/x?token=Q%2FSECRET for ?token=Q%2FSECRET'))
+      .toBe('POST webhook#1 https://hooks.example.com: HTTP 500: no route /… or /… for ?…');
+    expect(urlHider(url)(`at ${url} and ${new URL(url).href} as qauser:UrlPassw0rd`)).toBe('at http://127.0.0.1:9/… and http://127.0.0.1:9/… as [REDACTED]:[REDACTED]');
+  });
+
+  it('reads url_env and headers_env from the environment and never prints their values', async () => {
+    const hits: { url: string; key: string | undefined }[] = [];
+    const server = createServer((req, res) => {
+      hits.push({ url: req.url ?? '', key: req.headers['x-api-key'] as string | undefined });
+      req.resume();
+      // A careless server echoing the request's secrets.
+      res.writeHead(500).end(`bad ${req.url ?? ''} key=${String(req.headers['x-api-key'])}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const env = { LF_HOOK_URL: `${origin}/services/T0/B0/ENVTOKEN`, LF_HOOK_KEY: 'KEY-FROM-ENV' };
+    const redactor = new Redactor();
+    const cfg = { url_env: 'LF_HOOK_URL', shape: 'json' as const, headers: {}, headers_env: { 'X-Api-Key': 'LF_HOOK_KEY' } };
+    const ch = webhookChannel(cfg, 0, { env, redactor });
+    expect(ch.name).toBe(`webhook#1 ${origin}`);
+    const err = await ch.send(alert).catch((e: Error) => e.message);
+    expect(hits).toEqual([{ url: '/services/T0/B0/ENVTOKEN', key: 'KEY-FROM-ENV' }]);
+    expect(err).toBe(`POST webhook#1 ${origin}: HTTP 500: bad /… key=[REDACTED]`);
+    // the shared redactor hides them from the manager's lines too
+    expect(redactor.redact(`${env.LF_HOOK_URL} ${env.LF_HOOK_KEY}`)).toBe('[REDACTED] [REDACTED]');
+  });
+
+  it('names a missing or bad environment variable, never its value', () => {
+    const cfg = { url_env: 'LF_HOOK_URL', shape: 'json' as const, headers: {}, headers_env: { Authorization: 'LF_HOOK_AUTH' } };
+    expect(() => webhookChannel(cfg, 1, { env: { LF_HOOK_AUTH: 'Bearer x' } })).toThrow(
+      new Error("alerts.channels.webhook[1].url_env: the environment variable LF_HOOK_URL is not set; set it to the webhook's URL"),
+    );
+    expect(() => webhookChannel(cfg, 0, { env: { LF_HOOK_URL: 'https://hooks.example.com/x' } })).toThrow(
+      new Error('alerts.channels.webhook[0].headers_env.Authorization: the environment variable LF_HOOK_AUTH is not set; set it to the value of the Authorization header'),
+    );
+    const bad = (url: string): string => {
+      try {
+        webhookChannel(cfg, 0, { env: { LF_HOOK_URL: url, LF_HOOK_AUTH: 'a' } });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(bad('ftp://hooks.example.com/SECRETPATH')).toBe(
+      "alerts.channels.webhook[0].url_env: LF_HOOK_URL: expected a http or https URL such as 'https://hooks.example.com/alerts' (got 'ftp://hooks.example.com/…')",
+    );
+    expect(bad('https://u:PASSWORD@hooks.example.com/SECRETPATH')).toMatch(/^alerts\.channels\.webhook\[0\]\.url_env: LF_HOOK_URL: a user or password in the URL is not accepted \(got 'https:\/\/hooks\.example\.com\/…'\)/);
+    // a batch run checks before its scan
+    const config: AlertsConfig = {
+      cooldown: 0, rate_limit: 20, window: 60_000, fast_window: 0, rules: { error_rate: 0.1, error_count: 100, critical_count: 5 },
+      channels: { console: false, file: false, webhook: [{ url: 'https://hooks.example.com/a', shape: 'json', headers: {} }, cfg] },
+    };
+    expect(() => checkAlertEnv(config, {})).toThrow(/webhook\[1\]\.url_env: the environment variable LF_HOOK_URL is not set/);
   });
 
   it('names a webhook by origin only', () => {
@@ -329,6 +434,29 @@ describe('failing channels', () => {
     expect(smtp.mails).toHaveLength(1);
     expect(m.stats()).toMatchObject({ failed: { [`webhook#1 http://127.0.0.1:${port}`]: 1 }, errors: 4 });
     expect(m.stats().delivered).toEqual({ [`webhook#2 ${http.url}`]: 1, email: 1, file: 1 });
+  });
+
+  it('does not follow a redirect (the headers would go to its target) and does not retry it', async () => {
+    const target = await startHttp();
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(307, { location: `${target.url}/landed/REDIRTOKEN` }).end('moved to /landed/REDIRTOKEN');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const logs: string[] = [];
+    const ch = webhookChannel({ url: `${origin}/redirect/PATHTOKEN`, shape: 'json', headers: { 'x-api-key': 'APIKEYSECRET' } });
+    const m = new AlertManager({ cooldown: 1, rate_limit: 20, window: 60_000 }, [ch], () => 0, { log: (l) => logs.push(l), retry: { ...noRetry, retries: 3 } });
+    m.evaluate([alert], at(0));
+    await m.flush();
+    expect(hits).toEqual(['/redirect/PATHTOKEN']);
+    expect(target.hits).toHaveLength(0);
+    expect(logs).toEqual([
+      `logframe alerts: webhook#1 ${origin}: error_rate/payment at 2025-01-10T05:00:00.000Z: not retried (permanent failure): `
+      + `POST webhook#1 ${origin}: HTTP 307 redirect, not followed (a webhook endpoint does not redirect: check the configured URL)`,
+    ]);
   });
 
   it('does not retry a 4xx refusal (it cannot succeed)', async () => {

@@ -4,7 +4,9 @@
  * redactor, and never reach a log line or an error message: failures are re-thrown as a new
  * DeliveryError built from redacted text, without the library's error object (or its cause).
  */
+import { BlockList, isIP } from 'node:net';
 import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { EmailChannel } from '../../config/types.js';
 import { formatValue, oneLine } from '../format.js';
 import { describeError, Redactor } from '../redact.js';
@@ -50,6 +52,41 @@ function isPermanent(err: unknown): boolean {
   return e.code === 'EAUTH' || e.code === 'EENVELOPE';
 }
 
+// 127.0.0.0/8 and ::1: a relay on this machine, where the password never crosses a network.
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** Whether `host` is this machine: localhost, 127.x.x.x or ::1 (a name other than localhost is not trusted to be). */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (h.toLowerCase() === 'localhost') return true;
+  const family = isIP(h);
+  return family !== 0 && LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * nodemailer's SMTP options for `cfg`. With credentials and `secure: false`, `requireTLS` makes
+ * STARTTLS mandatory: without it nodemailer sends AUTH in clear text to a server that offers no
+ * STARTTLS (or to a man in the middle that strips it). A loopback host is exempt: a local relay
+ * without TLS is common and the password does not leave the machine.
+ */
+export function smtpOptions(cfg: EmailChannel, auth: { user: string; pass: string } | undefined, timeout: number): SMTPTransport.Options {
+  return {
+    host: cfg.host,
+    port: cfg.port,
+    secure: cfg.secure,
+    requireTLS: auth !== undefined && !cfg.secure && !isLoopback(cfg.host),
+    auth,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout * 2,
+    // The library's own logging could print the AUTH exchange: keep it off whatever the defaults become.
+    logger: false,
+    debug: false,
+  };
+}
+
 /** An SMTP channel for `cfg`; without credentials in the environment it sends without AUTH. */
 export function emailChannel(cfg: EmailChannel, options: EmailOptions = {}): Channel {
   const env = options.env ?? process.env;
@@ -65,18 +102,8 @@ export function emailChannel(cfg: EmailChannel, options: EmailOptions = {}): Cha
   }
   const timeout = options.timeoutMs ?? 10_000;
   // nodemailer is loaded only by a job that sends email (about 14 MB a process that does not)
-  const transport: Promise<Transporter> = import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({
-    host: cfg.host,
-    port: cfg.port,
-    secure: cfg.secure,
-    auth: user !== undefined && pass !== undefined ? { user, pass } : undefined,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout * 2,
-    // The library's own logging could print the AUTH exchange: keep it off whatever the defaults become.
-    logger: false,
-    debug: false,
-  }));
+  const auth = user !== undefined && pass !== undefined ? { user, pass } : undefined;
+  const transport: Promise<Transporter> = import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(smtpOptions(cfg, auth, timeout)));
   const where = `${cfg.host}:${cfg.port}`;
   return {
     name: 'email',
