@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -164,7 +164,26 @@ describe('console and file channels', () => {
     // History is kept across runs unless a fresh file is asked for.
     fileChannel(file);
     expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(3);
-    fileChannel(file, { fresh: true });
+  });
+
+  it('a batch run (fresh) replaces alerts.log whole at close, and a run that never closes leaves the last one intact', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'alerts.log');
+    writeFileSync(file, 'last run\n');
+    const dead = fileChannel(file, { fresh: true });
+    await dead.send(alert);
+    // killed before close: the last run's file is untouched, no temp file is left behind
+    expect(readFileSync(file, 'utf8')).toBe('last run\n');
+    const ch = fileChannel(file, { fresh: true });
+    await ch.send(alert);
+    await ch.send({ ...alert, status: 'resolved', time: at(1) });
+    expect(readFileSync(file, 'utf8')).toBe('last run\n');
+    await ch.close!();
+    expect(readFileSync(file, 'utf8').split('\n').map((l) => (l ? (JSON.parse(l) as { status: string }).status : l))).toEqual(['firing', 'resolved', '']);
+    expect(readdirSync(dir)).toEqual(['alerts.log']);
+    // a run without alerts leaves an empty file
+    const quiet = fileChannel(file, { fresh: true });
+    await quiet.close!();
     expect(readFileSync(file, 'utf8')).toBe('');
   });
 });

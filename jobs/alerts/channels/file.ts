@@ -1,10 +1,14 @@
 /**
- * File channel: alerts.log, one JSON object per line (the output contract), appended with one
- * synchronous write per alert so a line is never interleaved or half-written by this process
- * and is on disk before evaluate() returns.
+ * File channel: alerts.log, one JSON object per line (the output contract).
+ * - Following (append): one synchronous write per alert, so a line is never interleaved or
+ *   half-written by this process and is on disk before evaluate() returns.
+ * - A batch run (fresh): the run's alerts are collected and the file is replaced whole at close,
+ *   through a temp file and a rename like every report, so a run killed mid-way leaves the last
+ *   run's alerts.log intact rather than an emptied or partial one.
  */
 import { appendFileSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../report/atomic.js';
 import { toAlertLine, type Alert, type Channel } from '../types.js';
 
 /** How the file channel opens alerts.log. */
@@ -19,13 +23,22 @@ export function formatFileLine(a: Alert): string {
 }
 
 /**
- * Appends each alert to `file`. The file (and its directory) is created now, so a run without
- * alerts still leaves an empty alerts.log, as every other report exists even when empty.
- * Not rate limited: it is the record of every alert the manager decided on.
+ * Appends each alert to `file` (fresh: writes them all at close). The file (and its directory) is
+ * created, so a run without alerts still leaves an empty alerts.log, as every other report exists
+ * even when empty. Not rate limited: it is the record of every alert the manager decided on.
  */
 export function fileChannel(file: string, options: FileChannelOptions = {}): Channel {
   mkdirSync(path.dirname(file), { recursive: true });
-  closeSync(openSync(file, options.fresh ? 'w' : 'a'));
+  if (options.fresh) {
+    const lines: string[] = [];
+    return {
+      name: 'file',
+      rateLimited: false,
+      async send(alert: Alert): Promise<void> { lines.push(formatFileLine(alert)); },
+      async close(): Promise<void> { await writeFileAtomic(file, lines.join('')); },
+    };
+  }
+  closeSync(openSync(file, 'a'));
   return {
     name: 'file',
     rateLimited: false,
