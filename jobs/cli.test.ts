@@ -36,6 +36,15 @@ describe('npm run job', () => {
     expect(r.stderr).toMatch(/:5:3: engine\.treshold: unknown key/);
   });
 
+  it('a webhook secret missing from the environment exits 2 naming the key and the variable, before any work', () => {
+    const out = path.join(dir, 'o-env');
+    const f = writeConfig('env.yaml', `input:\n  paths: [data/sample.log]\noutput:\n  dir: ${JSON.stringify(out)}\nalerts:\n  channels:\n    webhook:\n      - url_env: LOGFRAME_TEST_UNSET_HOOK\n`);
+    const r = run([f]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('alerts.channels.webhook[0].url_env: the environment variable LOGFRAME_TEST_UNSET_HOOK is not set');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a bad flag exits 2', () => {
     const r = run(['config/pipeline.yaml', '--workers', 'zero']);
     expect(r.status).toBe(2);

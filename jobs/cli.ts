@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type CliOverrides } from './config/index.js';
 import { runJob } from './run.js';
+import { checkAlertEnv } from './alerts/index.js';
 import { formatSummary } from './summary.js';
 import { progressBar } from './progress.js';
 import { InputError } from '../partitions/plan.js';
@@ -71,6 +72,14 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`logframe: cannot read config: ${(err as Error).message}\n`);
+    return 2;
+  }
+  try {
+    // the secrets the config names in the environment (url_env, headers_env): a missing one is a
+    // setup error like a bad key, found before any work starts
+    checkAlertEnv(config.alerts);
+  } catch (err) {
+    process.stderr.write(`logframe: ${(err as Error).message}\n`);
     return 2;
   }
   if (v.status) {

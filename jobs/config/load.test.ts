@@ -310,6 +310,16 @@ describe('CLI overrides', () => {
     expect(c.alerts.channels.file).toEqual({ path: '/repo/reports/alerts.log' });
   });
 
+  it('do not hide a bad value the file holds for the key they set', () => {
+    const bad = 'input:\n  paths: [data/sample.log]\nengine:\n  workers: two\noutput:\n  dir: 5\n';
+    expect(lines(bad, { workers: 1, out: 'reports' })).toEqual([
+      `${SRC}:4:12: engine.workers: expected a positive integer (got 'two') (a command-line flag overrides this key, but the file's value must be valid too)`,
+      `${SRC}:6:8: output.dir: expected a string (got 5) (a command-line flag overrides this key, but the file's value must be valid too)`,
+    ]);
+    // a key the file leaves out, or a good value, is simply replaced
+    expect(parseConfig('input:\n  paths: [a.log]\n', SRC, { cwd: CWD, overrides: { workers: 1 } }).engine.workers).toBe(1);
+  });
+
   it('supply a section the file lacks', () => {
     const c = parseConfig('', SRC, { cwd: CWD, overrides: { input: ['a.log'], workers: 3 } });
     expect(c.input.paths).toEqual(['/repo/a.log']);

@@ -46,6 +46,13 @@ function resolvePaths(c: Config, cwd: string): Config {
   };
 }
 
+/** The value at `path` in raw YAML data, or undefined. */
+function valueAt(raw: unknown, path: readonly string[]): unknown {
+  let v = raw;
+  for (const seg of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
+  return v;
+}
+
 /** Sort: flags first, then by position; the sort is stable, so issues at one place keep their order. */
 function byPosition(a: ConfigIssue, b: ConfigIssue): number {
   const fa = a.flag !== undefined ? 0 : 1;
@@ -77,6 +84,19 @@ export function parseConfig(text: string, sourceName: string, options: ParseOpti
 
   const { data, applied } = applyOverrides(raw, options.overrides);
   const result = configSchema.safeParse(data, { errorMap: configErrorMap });
+  if (result.success && applied.length > 0) {
+    // A flag replaces a key's value, but a bad value written in the file is still a mistake in the
+    // file (the next run without the flag would fail on it): the file's own values of the keys the
+    // flags set must be valid too. A key the file leaves out is fine (the flag supplies it).
+    const own = configSchema.safeParse(raw, { errorMap: configErrorMap });
+    const bad = own.success ? [] : own.error.issues.filter((iss) => applied.some((o) =>
+      o.path.every((seg, i) => iss.path[i] === seg) && valueAt(raw, o.path) !== undefined));
+    if (bad.length > 0) {
+      throw new ConfigError(sourceName, bad.map((iss): ConfigIssue => ({
+        path: pathString(iss.path), ...locate(doc, lc, iss.path), message: `${iss.message} (a command-line flag overrides this key, but the file's value must be valid too)`,
+      })).sort(byPosition));
+    }
+  }
   if (!result.success) {
     const issues = result.error.issues.map((iss): ConfigIssue => {
       const flag = applied.find((o) => o.path.every((seg, i) => iss.path[i] === seg))?.flag;
