@@ -244,11 +244,13 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   }
   const part = spec.partition;
   const format = getFormat(spec.scan.format);
+  const multiline = Boolean(spec.scan.multiline) || Boolean(format.multilineRecords?.(spec.scan.options));
   const parser: LineParser = format.create({
     file: part.file,
     options: spec.scan.options,
     header: format.needsHeader ? readFirstLine(part.file) : undefined,
     fields: neededFields(spec.queries),
+    multiline,
   });
   const dicts = makeDictionaries();
   // small partitions get small batches: task set-up stays cheap when a file is cut finely
@@ -259,7 +261,6 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   const vectors = new BatchVectors(compiler, batch.capacity);
   const queries = spec.queries.map((q) => compileQuery(q, compiler, vectors, Rows));
   const startRe = typeof spec.scan.multiline === 'object' ? new RegExp(spec.scan.multiline.start) : null;
-  const multiline = Boolean(spec.scan.multiline) || Boolean(format.multilineRecords?.(spec.scan.options));
   const startsRecord = startRe
     ? (buf: Buffer, s: number, e: number) => startRe.test(buf.toString('utf8', s, e))
     : (buf: Buffer, s: number, e: number) => parser.startsRecord(buf, s, e);

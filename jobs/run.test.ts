@@ -144,6 +144,28 @@ describe('the log job', () => {
     }
   });
 
+  it('a multi-line record takes its fields from its first line, and its message keeps no key=value token', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      lines.push(`2025-01-10 10:00:${String(i).padStart(2, '0')},000 ERROR api Unhandled exception in handler ip=10.0.0.${i % 4} status=500`,
+        'java.lang.IllegalStateException: status=200 boom', '\tat com.acme.Handler.run(Handler.java:42)');
+    }
+    const f = path.join(dir, 'multi-kv.log');
+    writeFileSync(f, lines.join('\r\n') + '\r\n');
+    const out = path.join(dir, 'out-multi-kv');
+    const o = await runJob(parseConfig(`input:\n  paths: [${JSON.stringify(f)}]\n  multiline: true\nengine:\n  workers: 2\n  partition_size: 1KB\noutput:\n  dir: ${JSON.stringify(out)}\n`, 't.yaml'));
+    expect([o.summary.parsed, o.summary.errors]).toEqual([40, 40]);
+    expect(o.errorTypes.map((t) => t.count)).toEqual([40]);
+    const example = o.errorTypes[0]!.example;
+    expect(example.startsWith('Unhandled exception in handler\n')).toBe(true);
+    expect(example).toContain('java.lang.IllegalStateException: status=200 boom');
+    expect(example).not.toContain('ip=');
+    expect(readFileSync(path.join(out, 'csv/errors_per_ip.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 4);
+    // the status is the first line's 500, not the 200 inside the trace
+    const api = o.results.services.find((x) => x.service === 'api')!;
+    expect([api.withStatus, api.okStatus]).toEqual([40, 0]);
+  });
+
   it('survives stray timestamps: decades away, before 1970, or beyond any Date', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 600; i++) {

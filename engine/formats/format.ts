@@ -33,6 +33,8 @@ export interface FormatContext {
    * skip the work for fields not listed; it must still reject the lines it would reject anyway.
    */
   fields?: ReadonlySet<string>;
+  /** Records may span lines (input.multiline): buf[s, e) then holds a record's continuation lines after its first. */
+  multiline?: boolean;
 }
 
 /** Parses one record at a time into the current batch row. */
