@@ -143,35 +143,21 @@ class TextParser implements LineParser {
     if (se === i) return 'no service after the level';
     b.service[row] = b.dicts.service.intern(buf, i, se);
     const ms = skipSpaces(buf, se, e);
-    if (this.multiline) {
-      // a record with continuation lines (a stack trace): its key=value tokens end its first line
-      const nl = buf.indexOf(10, ms);
-      if (nl >= 0 && nl < e) return this.multilineMessage(buf, ms, nl, e, b, row);
-    }
+    // a multi-line record (a stack trace): its key=value tokens end its first line buf[ms, fe),
+    // and tokens in the continuation lines (from nl on) are message text, not fields
+    let nl = this.multiline ? buf.indexOf(10, ms) : -1;
+    if (nl >= e) nl = -1;
+    const fe = nl < 0 ? e : nl > ms && buf[nl - 1] === 13 ? nl - 1 : nl;
     // the message is the text before the structured key=value tokens the fields came from
-    let me = this.wanted === 0 && !this.needMessage ? e : scanKeyValues(buf, ms, e, b, row, this.wanted, this.needMessage);
-    while (me > ms && (buf[me - 1] === 32 || buf[me - 1] === 9)) me--;
-    b.msgStart[row] = ms;
-    b.msgEnd[row] = me > ms ? me : e;
-    return null;
-  }
-
-  /**
-   * Fields from the key=value tokens at the end of the record's first line buf[ms, nl), and the
-   * message without them: the first line's text before the tokens, then the continuation lines
-   * from nl on. Tokens in the continuation lines are message text, not fields.
-   */
-  private multilineMessage(buf: Buffer, ms: number, nl: number, e: number, b: Batch, row: number): null {
-    const fe = nl > ms && buf[nl - 1] === 13 ? nl - 1 : nl;
     let me = this.wanted === 0 && !this.needMessage ? fe : scanKeyValues(buf, ms, fe, b, row, this.wanted, this.needMessage);
     while (me > ms && (buf[me - 1] === 32 || buf[me - 1] === 9)) me--;
-    if (me >= fe || !this.needMessage) {
-      // no tokens to cut (or no message read): the message is the record's text as it is
-      b.msgStart[row] = ms;
-      b.msgEnd[row] = e;
+    if (nl >= 0 && me < fe && this.needMessage) {
+      // the first line's text before its tokens, then the continuation lines
+      b.setMessageText(row, buf.toString('utf8', ms, me) + buf.toString('utf8', nl, e));
       return null;
     }
-    b.setMessageText(row, buf.toString('utf8', ms, me) + buf.toString('utf8', nl, e));
+    b.msgStart[row] = ms;
+    b.msgEnd[row] = nl < 0 && me > ms ? me : e;
     return null;
   }
 
