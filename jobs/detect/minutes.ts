@@ -22,9 +22,21 @@ export interface ServiceMinutes {
   rtMean: Float64Array;
 }
 
-/** The minute axis of the run's minutes with logs (null when no record had a timestamp). */
+/** Axes already built, by the minute table they were built from (results are not modified once merged). */
+const axes = new WeakMap<JobResults['minutes'], MinuteRange | null>();
+
+/**
+ * The minute axis of the run's minutes with logs (null when no record had a timestamp). Every
+ * detector and the health inputs ask for it; it is built once per minute table (a sort of the
+ * minutes), and callers only read it.
+ */
 export function minuteRange(results: Pick<JobResults, 'minutes'>): MinuteRange | null {
-  return timeAxis(results.minutes.map((m) => m.minute), MINUTE);
+  let axis = axes.get(results.minutes);
+  if (axis === undefined) {
+    axis = timeAxis(results.minutes.map((m) => m.minute), MINUTE);
+    axes.set(results.minutes, axis);
+  }
+  return axis;
 }
 
 /** Slot of a minute in the range, or -1 outside it. */
