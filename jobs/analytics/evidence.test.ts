@@ -7,7 +7,7 @@ import { parseConfig } from '../config/index.js';
 import { executePass } from '../run.js';
 import { buildPlan } from './plan.js';
 import { collectResults } from './results.js';
-import { evidence, evidenceOrder, keepSmallest, type EvidenceRow } from './evidence.js';
+import { evidence, evidenceOrder, keepSmallest, pruneEvidence, type EvidenceRow } from './evidence.js';
 
 const T0 = Date.UTC(2025, 0, 10, 12, 0);
 const spec = { kind: 'evidence', name: 'examples', params: { n: 3 } };
@@ -24,7 +24,17 @@ describe('evidence order', () => {
     ]);
   });
 
-  it('keeps the same n rows however the rows are split, ordered and merged', () => {
+  it('keeps the first n rows and the first row of every service after them', () => {
+    const r = (t: number, service: string | null): EvidenceRow => ({ timestamp: T0 + t, level: 'ERROR', service, message: `m${t}` });
+    // a busy minute: service b's errors come first; a starts failing late in the minute
+    const rows = [r(1, 'b'), r(2, 'b'), r(3, 'b'), r(4, 'b'), r(5, null), r(6, 'b'), r(30, 'a'), r(31, 'a'), r(40, 'c')];
+    const kept: EvidenceRow[] = [];
+    for (const row of [...rows].reverse()) keepSmallest(kept, row, 3);
+    expect(kept.map((x) => x.message)).toEqual(['m1', 'm2', 'm3', 'm30', 'm40']);
+    expect(pruneEvidence(rows, 3)).toEqual(kept);
+  });
+
+  it('keeps the same rows however the rows are split, ordered and merged', () => {
     const random = mulberry32(5);
     // few distinct values, so ties on time, level and service are common
     const rows: EvidenceRow[] = Array.from({ length: 400 }, () => ({
@@ -33,7 +43,8 @@ describe('evidence order', () => {
       service: random() < 0.2 ? null : `s${Math.floor(random() * 3)}`,
       message: `m${Math.floor(random() * 6)}`,
     }));
-    const want = [...rows].sort(evidenceOrder).slice(0, 3);
+    const want = pruneEvidence([...rows].sort(evidenceOrder), 3);
+    expect(want.length).toBeGreaterThan(3);
     for (let trial = 0; trial < 50; trial++) {
       const shuffled = [...rows].sort(() => random() - 0.5);
       const parts: EvidenceRow[][] = [];
@@ -85,9 +96,13 @@ describe('evidence in the job', () => {
       runs.push(JSON.stringify([...ev].sort((a, b) => a[0] - b[0])));
     }
     const first = JSON.parse(runs[0]!) as [number, EvidenceRow[]][];
-    expect(first.map(([m, rows]) => [m - T0, rows.length])).toEqual([[0, 4], [60_000, 4], [120_000, 4]]);
-    // the earliest error lines of each minute, by content
-    for (const [, rows] of first) expect([...rows].sort(evidenceOrder)).toEqual(rows);
+    expect(first.map(([m]) => m - T0)).toEqual([0, 60_000, 120_000]);
+    // the earliest error lines of each minute and the first of each service, by content
+    for (const [, rows] of first) {
+      expect([...rows].sort(evidenceOrder)).toEqual(rows);
+      expect(pruneEvidence(rows, 4)).toEqual(rows);
+      expect(rows.length).toBeGreaterThanOrEqual(4);
+    }
     for (const r of runs.slice(1)) expect(r).toBe(runs[0]);
   }, 120_000);
 });

@@ -1,6 +1,8 @@
 /**
  * 'evidence': per group (the plan groups error lines by minute), the first N lines by time, ties
- * broken by content, kept as readable examples. Only what a line says decides, never where it
+ * broken by content, and the first line of every service beyond them, kept as readable examples
+ * (the services' first lines are the incidents' root-cause hints: the first error of a service that
+ * started failing in a busy minute is often not among the minute's first N). Only what a line says decides, never where it
  * sits: the same line read from another file or offset (a partition boundary, a rotated file, a
  * follower resuming from a checkpoint) is the same candidate, so the sample is the same for any
  * partitioning, worker count, file naming or reading order. Time first keeps the earliest error
@@ -39,18 +41,41 @@ export function evidenceOrder(a: EvidenceRow, b: EvidenceRow): number {
   return cmpStr(a.message, b.message);
 }
 
-/** Insert `row` into `kept` (sorted, at most n) when it is among the n smallest. */
+/**
+ * The rows of `sorted` (in evidenceOrder) worth keeping: the first n, and the first row of each
+ * service after them. A function of the rows' content alone, and a row it keeps from all rows it
+ * also keeps from any subset holding it, so pruning partitions and then their merge keeps the
+ * same rows as one pass over every line.
+ */
+export function pruneEvidence(sorted: readonly EvidenceRow[], n: number): EvidenceRow[] {
+  const seen = new Set<string>();
+  const out: EvidenceRow[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const r = sorted[i]!;
+    const first = r.service !== null && !seen.has(r.service);
+    if (r.service !== null) seen.add(r.service);
+    if (i < n || first) out.push(r);
+  }
+  return out;
+}
+
+/** Insert `row` into `kept` (sorted, pruned by pruneEvidence) when pruneEvidence would keep it. */
 export function keepSmallest(kept: EvidenceRow[], row: EvidenceRow, n: number): void {
   let at = kept.length;
   while (at > 0 && evidenceOrder(row, kept[at - 1]!) < 0) at--;
-  if (at >= n) return;
+  // past the first n, only as the first of its service
+  if (at >= n && (row.service === null || kept.some((r, k) => k < at && r.service === row.service))) return;
   kept.splice(at, 0, row);
-  if (kept.length > n) kept.pop();
+  if (kept.length > n) {
+    const pruned = pruneEvidence(kept, n);
+    kept.length = 0;
+    kept.push(...pruned);
+  }
 }
 
 const perGroup = (params: Record<string, unknown> | undefined): number => Number(params?.n ?? 5);
 
-/** The `n` smallest rows of each group in evidenceOrder. */
+/** Per group, the `n` smallest rows in evidenceOrder and the first row of every service (pruneEvidence). */
 export const evidence: Aggregate<EvidenceRow[]> = {
   kind: 'evidence',
   input: 'row',
@@ -65,19 +90,22 @@ export const evidence: Aggregate<EvidenceRow[]> = {
         const kept = rows[g]!;
         const raw = b.timestamp[i]!;
         const ts = raw === raw ? raw : null;
-        // a full group skips a later line without building its message (most lines of a busy minute)
-        if (kept.length >= n && (ts ?? Infinity) > (kept[n - 1]!.timestamp ?? Infinity)) return;
         const svc = b.service[i]!;
+        const service = svc >= 0 ? b.dicts.service.values[svc]! : null;
+        // a full group skips a later line of a service it holds an earlier line of without
+        // building its message (most lines of a busy minute)
+        const t = ts ?? Infinity;
+        if (kept.length >= n && t > (kept[n - 1]!.timestamp ?? Infinity)
+          && (service === null || kept.some((r) => r.service === service && (r.timestamp ?? Infinity) < t))) return;
         keepSmallest(kept, {
-          timestamp: ts, level: LEVELS[b.level[i]!]!,
-          service: svc >= 0 ? b.dicts.service.values[svc]! : null, message: (b.message(i) ?? '').slice(0, MAX_MESSAGE),
+          timestamp: ts, level: LEVELS[b.level[i]!]!, service, message: (b.message(i) ?? '').slice(0, MAX_MESSAGE),
         }, n);
       },
       encode: (k) => rows.slice(0, k),
     };
   },
   decode: (enc, g) => (enc as EvidenceRow[][])[g]!,
-  merge: (a, b, spec) => [...a, ...b].sort(evidenceOrder).slice(0, perGroup(spec.params)),
+  merge: (a, b, spec) => pruneEvidence([...a, ...b].sort(evidenceOrder), perGroup(spec.params)),
   finish: (r) => JSON.stringify(r),
   outputType: () => 'json',
   save: (r) => r,

@@ -104,7 +104,7 @@ export interface DetectionConfig {
   enabled: boolean;
   templates: {
     enabled: boolean;
-    /** Token similarity for a line to join a template, 0..1. */
+    /** Drain's similarity threshold, 0..1: only for messages whose masked key the mined sketch never held (TemplateSet.assignKey). */
     similarity: number;
     /** Parse-tree depth. */
     depth: number;

@@ -1,5 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../analytics/plan.js';
+import { collectResults } from '../analytics/results.js';
 import { parseConfig } from '../config/index.js';
+import { executePass } from '../run.js';
 import { cascadeIncidents, detectIncidentList, detectIncidents, type DetectedIncident, type IncidentConfig } from './incidents.js';
 import { evidenceRow, fill, resultsFromServices } from './testing.js';
 import { MINUTE } from './types.js';
@@ -139,4 +145,34 @@ describe('cascading_failure', () => {
     // the contract's columns, in order
     expect(Object.keys(rows[0]!)).toEqual(['start', 'end', 'type', 'severity', 'services', 'description', 'recommendation']);
   });
+});
+
+describe('root-cause hint in the job', () => {
+  it('quotes the service\'s first error even when other services fill the minute\'s first examples', async () => {
+    const stamp = (t: number): string => new Date(t).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+    const lines: string[] = [];
+    for (let m = 0; m < 15; m++) {
+      const t = at(m);
+      for (let k = 0; k < 5; k++) lines.push(`${stamp(t + (k * 10 + 1) * 1000)} INFO svc-c request ok`);
+      // svc-b: a burst of errors at the start of minute 0, filling its 5 examples
+      if (m === 0) for (let k = 0; k < 6; k++) lines.push(`${stamp(t + (k + 1) * 1000)} ERROR svc-b background glitch ${k}`);
+      else for (let k = 0; k < 5; k++) lines.push(`${stamp(t + (k * 10 + 1) * 1000)} INFO svc-b request ok`);
+      // svc-a fails from second 30 of minute 0 for 10 minutes
+      if (m < 10) {
+        for (let k = 0; k < 6; k++) lines.push(`${stamp(t + (30 + k) * 1000)} ERROR svc-a connection refused ${m}-${k}`);
+        for (let k = 0; k < 2; k++) lines.push(`${stamp(t + (50 + k) * 1000)} INFO svc-a request ok`);
+      } else for (let k = 0; k < 5; k++) lines.push(`${stamp(t + (k * 10 + 1) * 1000)} INFO svc-a request ok`);
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'logframe-rootcause-'));
+    const file = path.join(dir, 'app.log');
+    writeFileSync(file, lines.sort().join('\n') + '\n');
+    const config = parseConfig(`input:\n  paths: [${JSON.stringify(file)}]\nengine: {workers: 1}\n`, 't.yaml');
+    const plan = buildPlan(config);
+    const results = collectResults(plan, (await executePass(config, plan)).mergers);
+    const incidents = detectIncidentList(results, config.detection.incidents);
+    const a = incidents.find((i) => i.type === 'high_error_rate' && i.services[0] === 'svc-a')!;
+    expect(a.start).toBe(at(0));
+    expect(a.rootCause?.timestamp).toBe(at(0) + 30_000);
+    expect(a.rootCause?.message).toBe('connection refused 0-0');
+  }, 60_000);
 });

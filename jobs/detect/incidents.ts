@@ -31,7 +31,8 @@
  *
  * Root-cause hint: the earliest example error line (JobResults.evidence) of the incident's
  * service inside its window (for a cascade, of the service that failed first), quoted in the
- * description.
+ * description. The evidence keeps each service's first error line of every minute, so this is
+ * the service's first error in the window.
  */
 import { sameRun, windowStart } from '../analytics/axis.js';
 import type { JobResults } from '../analytics/results.js';

@@ -44,11 +44,16 @@ export class RuleChecker {
     this.any = [];
     for (const flags of new Set(spec.rules.map((r) => r.flags))) {
       const group = spec.rules.filter((r) => r.flags === flags);
+      // a numbered escape (\1) would refer to another rule's group once joined: such a rule is tested alone
+      const alone = group.filter((r) => hasNumberedEscape(r.pattern));
+      const joined = group.filter((r) => !hasNumberedEscape(r.pattern));
+      for (const r of alone) this.any.push(new RegExp(r.pattern, r.flags));
+      if (joined.length === 0) continue;
       try {
-        this.any.push(new RegExp(group.map((r) => `(?:${r.pattern})`).join('|'), flags));
+        this.any.push(new RegExp(joined.map((r) => `(?:${r.pattern})`).join('|'), flags));
       } catch {
         // patterns that cannot be joined (the same group name twice): test each one
-        for (const r of group) this.any.push(new RegExp(r.pattern, r.flags));
+        for (const r of joined) this.any.push(new RegExp(r.pattern, r.flags));
       }
     }
   }
@@ -156,6 +161,22 @@ export class RuleChecker {
     }
     return keep;
   }
+}
+
+/**
+ * Whether `pattern` holds an escape `\1`..`\9...`: a back-reference by number, or (with fewer
+ * groups, without the u flag) an octal escape. Joined after other rules' patterns, the number
+ * would name another rule's group (`(\w+) \1` would then never match `a a`), so such a rule is
+ * never joined.
+ */
+export function hasNumberedEscape(pattern: string): boolean {
+  for (let i = 0; i + 1 < pattern.length; i++) {
+    if (pattern[i] !== '\\') continue;
+    const c = pattern.charCodeAt(i + 1);
+    if (c >= 49 && c <= 57) return true;
+    i++; // the escaped character (\\ is one escape)
+  }
+  return false;
 }
 
 let cached: { key: string; checker: RuleChecker } | null = null;
