@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tableFromIPC } from 'apache-arrow';
 import { parseConfig } from './config/index.js';
 import { runJob } from './run.js';
 import { generateRecords, writeLogFile } from './generate/generate.js';
@@ -194,5 +195,24 @@ describe('the log job', () => {
     const oj = await runJob(config('  format: jsonl\nengine:\n  workers: 1', j, path.join(dir, 'out-stray-json')));
     expect([oj.summary.parsed, oj.summary.malformed]).toEqual([1, 1]);
     expect(readFileSync(path.join(dir, 'out-stray-json', 'malformed.log'), 'utf8')).toContain('timestamp out of range');
+  }, 60_000);
+
+  it('writes parsed.arrow with the record schema\'s integer fields as integers', async () => {
+    const f = path.join(dir, 'parsed.log');
+    writeFileSync(f, [
+      '2025-01-10 10:00:00,000 INFO api ok status=200 bytes=5120 rt=12.5ms',
+      '2025-01-10 10:00:01,000 ERROR api boom status=503',
+      '2025-01-10 10:00:02,000 INFO api no fields',
+    ].join('\n') + '\n');
+    const out = path.join(dir, 'out-parsed');
+    await runJob(parseConfig(`input: {paths: [${JSON.stringify(f)}]}\nengine: {workers: 1}\noutput: {dir: ${JSON.stringify(out)}, parsed: true}\n`, 'test.yaml'));
+    const t = tableFromIPC(readFileSync(path.join(out, 'parsed.arrow')));
+    const type = (c: string): string => String(t.schema.fields.find((x) => x.name === c)!.type);
+    expect([type('status_code'), type('bytes'), type('line'), type('response_time_ms')]).toEqual(['Int64', 'Int64', 'Int64', 'Float64']);
+    const col = (c: string): unknown[] => [...t.getChild(c)!].map((v) => (typeof v === 'bigint' ? Number(v) : v));
+    expect(col('status_code')).toEqual([200, 503, null]);
+    expect(col('bytes')).toEqual([5120, null, null]);
+    expect(col('line')).toEqual([1, 2, 3]);
+    expect(col('response_time_ms')).toEqual([12.5, null, null]);
   }, 60_000);
 });

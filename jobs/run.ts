@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Int32, Table, makeData, makeVector, tableToIPC } from 'apache-arrow';
+import { Int32, Int64, Table, makeData, makeVector, tableToIPC, type Vector } from 'apache-arrow';
 import { Engine, LazyFrame, type ExecuteResult, type ScanStats } from '../engine/index.js';
 import type { ScanSpec } from '../engine/plan.js';
 import type { Partition } from '../partitions/plan.js';
@@ -308,6 +308,26 @@ export async function runJob(config: Config, opts: JobOptions = {}): Promise<Job
 }
 
 const PARSED_COLUMNS = ['timestamp', 'level', 'service', 'message', 'ip', 'endpoint', 'method', 'status_code', 'response_time_ms', 'bytes', 'file', 'line'];
+/** Columns of parsed.arrow that the record schema (DESIGN.md, Records) makes integers. */
+const PARSED_INT_COLUMNS = ['status_code', 'bytes', 'line'];
+
+/** A numeric column as Int64 (nulls and NaN as null; a fraction, which no integer field has, truncated). */
+function int64Of(column: Vector): Vector {
+  const n = column.length;
+  const data = new BigInt64Array(n);
+  const valid = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const v = column.get(i) as number | null;
+    if (v === null || !Number.isFinite(v)) {
+      nulls++;
+      continue;
+    }
+    data[i] = BigInt(Math.trunc(v));
+    valid[i >> 3]! |= 1 << (i & 7);
+  }
+  return makeVector(makeData({ type: new Int64(), length: n, data, nullBitmap: valid, nullCount: nulls }));
+}
 
 /**
  * parsed.arrow (output.parsed: true): every parsed record in file order, with the template id of
@@ -333,7 +353,9 @@ async function writeParsed(config: Config, outDir: string, set: TemplateSet | nu
       valid[i >> 3]! |= 1 << (i & 7);
     }
   }
-  const withIds = table.assign(new Table({ template_id: makeVector(makeData({ type: new Int32(), length: ids.length, data: ids, nullBitmap: valid })) }));
+  // the engine carries every number as Float64 (NaN as null); the record schema's integers are written as such
+  const ints = Object.fromEntries(PARSED_INT_COLUMNS.map((c) => [c, int64Of(table.getChild(c)!)]));
+  const withIds = table.assign(new Table({ ...ints, template_id: makeVector(makeData({ type: new Int32(), length: ids.length, data: ids, nullBitmap: valid })) }));
   await writeFileAtomic(path.join(outDir, 'parsed.arrow'), tableToIPC(withIds, 'file'));
 }
 

@@ -41,5 +41,9 @@ export const RESERVED_TABLE_NAMES: readonly string[] = [
   'summary', 'logs_by_level', 'errors_by_minute', 'errors_by_hour', 'errors_by_day', 'errors_per_service',
   'errors_per_ip', 'errors_per_endpoint', 'errors_by_type', 'top_errors', 'service_health', 'anomalies',
   'incidents', 'error_trends', 'errors_by_severity', 'parsed', 'alerts', 'malformed',
+  // the tables beyond the contract's (S3/S4 and the dashboard's): a custom table of the same name
+  // would be written to the same files at the same time, one clobbering the other
+  'templates', 'new_error_types', 'error_correlations', 'anomaly_scores', 'top_anomalies', 'pattern_hits',
+  'anomaly_report', 'levels_over_time', 'activity_heatmap', 'response_time_histogram', 'trend', 'minute_level_service',
 ];
 

@@ -3,7 +3,7 @@
  * escaping, confinement, the offline report, and screenshots of the main views at 1440 x 900
  * (test-artifacts/dashboard/).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -437,6 +437,26 @@ describe.skipIf(!hasChromium)('log text in the page', { timeout: 180_000 }, () =
     expect(await report.locator('body').innerText()).toContain(HOSTILE.template);
     expect(await report.evaluate(() => window.__xss)).toBeUndefined();
     expect(await report.locator('img').count()).toBe(0);
+    await report.close();
+  });
+});
+
+describe.skipIf(!hasChromium)('long strings from the logs', { timeout: 180_000 }, () => {
+  it('wrap in report.html instead of widening the page', async () => {
+    const dir = join(base, 'long');
+    const fx = await writeFixture(dir, { minutes: 120, seed: 61 });
+    // an alert whose scope (a service name) and message are thousands of characters with no space
+    const scope = 'x'.repeat(4000);
+    await appendFile(join(dir, 'alerts.log'), `${JSON.stringify({ time: fx.summary.last_timestamp, rule: 'error_count', severity: 'WARN', scope, value: 3, threshold: 2, message: 'y'.repeat(4000) })}\n`);
+    await writeStaticReport(dir);
+    const report = await browser.context.newPage();
+    await report.goto(`file://${join(dir, 'report.html')}`);
+    expect(await report.locator('body').innerText()).toContain(scope);
+    const width = await report.evaluate(() => {
+      const root = (document as unknown as { documentElement: { scrollWidth: number; clientWidth: number } }).documentElement;
+      return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };
+    });
+    expect(width.scrollWidth).toBeLessThanOrEqual(width.clientWidth);
     await report.close();
   });
 });

@@ -253,3 +253,28 @@ describe('server-sent events', () => {
     }
   });
 });
+
+describe('a folder name with $ in it', () => {
+  it('goes into the page as it is (no replacement patterns: $\' $& $$)', async () => {
+    const weird = join(base, "out$'$&$$");
+    await mkdir(weird);
+    await writeFixture(weird, { minutes: 30, seed: 5 });
+    const d = await startDashboard({ outDir: weird, port: 0, pollMs: 200 });
+    try {
+      const body = await new Promise<string>((done, fail) => {
+        const req = request({ host: '127.0.0.1', port: d.port, path: '/' }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => done(text));
+        });
+        req.on('error', fail);
+        req.end();
+      });
+      const json = /<script type="application\/json" id="logframe-manifest">(.*?)<\/script>/s.exec(body)![1]!;
+      expect((JSON.parse(json) as { dir: string }).dir).toBe("out$'$&$$");
+      expect(body.split('/static/boot.js').length - 1).toBe(1);
+    } finally {
+      await d.close();
+    }
+  });
+});

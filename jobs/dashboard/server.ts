@@ -203,8 +203,10 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     if (req.headers['if-none-match'] === etag) return send(res, 304, asset.type, '', headers);
     if (pageCache?.etag !== etag) {
       const shared = await loadShared();
-      let page = asset.body.toString('utf8').replace('<!-- logframe:manifest -->', manifestMarkup(manifest, basename(outDir), shared.model.TABLE_NAMES, opts.cluster !== undefined));
-      if (style) page = page.replace('<link rel="stylesheet" href="/static/app.css">', style.markup);
+      // replacer functions: a replacement string would read `$'`, `$&`, `$$` in the folder's name as patterns
+      const markup = manifestMarkup(manifest, basename(outDir), shared.model.TABLE_NAMES, opts.cluster !== undefined);
+      let page = asset.body.toString('utf8').replace('<!-- logframe:manifest -->', () => markup);
+      if (style) page = page.replace('<link rel="stylesheet" href="/static/app.css">', () => style.markup);
       if (paint) page = paintPage(page, paint, shared);
       const body = Buffer.from(page);
       pageCache = { etag, body, gzip: gzipSync(body, { level: 6 }) };

@@ -162,6 +162,28 @@ describe('the follower', () => {
   });
 });
 
+describe('the follower\'s detector alerts', () => {
+  it('page a forest window only when a z-score spike corroborates it, as the batch job does', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'logframe-follow-forest-'));
+    // the sample CSV's header and first 1,500 rows: a day with few lines a minute, where the forest flags windows alone
+    writeFileSync(path.join(dir, 'app.log'), readFileSync('data/sample.csv', 'utf8').split('\n').slice(0, 1500).join('\n') + '\n');
+    const cfg = (out: string): Config => config(dir, 'app.log', out, '  format: csv');
+    const f = await Follower.start(cfg('out'), { watch: false, log: () => {} });
+    await f.cycle();
+    await f.stop();
+    const rows = readFileSync(path.join(dir, 'out', 'csv', 'anomalies.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const spiked = new Set(rows.filter((r) => r[2] === 'zscore').map((r) => r[0]));
+    expect(rows.some((r) => r[2] === 'forest' && !spiked.has(r[0]))).toBe(true); // windows that must not page
+    const forestAlerts = readFileSync(path.join(dir, 'out', 'alerts.log'), 'utf8').trim().split('\n').filter(Boolean)
+      .map((l) => JSON.parse(l) as { rule: string; time: string })
+      .filter((a) => a.rule === 'anomaly:forest');
+    for (const a of forestAlerts) expect(spiked.has(a.time), a.time).toBe(true);
+    await runJob(cfg('batch'));
+    const count = (out: string): number => (JSON.parse(readFileSync(path.join(dir, out, 'summary.json'), 'utf8')) as { alerts: number }).alerts;
+    expect(count('out')).toBe(count('batch'));
+  }, 120_000);
+});
+
 describe('the follower on a file that stopped growing', () => {
   it('brings an anomaly report from an earlier line pass up to date without new lines', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'logframe-follow-stale-'));

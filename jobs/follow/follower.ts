@@ -16,7 +16,7 @@ import { getFormat } from '../../engine/formats/registry.js';
 import type { Config } from '../config/types.js';
 import { buildPlan, FAST_BUCKET_MS, type JobPlan } from '../analytics/plan.js';
 import { collectResults, type JobResults } from '../analytics/results.js';
-import { anomalousLines, buildOutputs, detectOf, scanOf, writeOutputs, type JobOutputs } from '../run.js';
+import { alertableAnomalies, anomalousLines, buildOutputs, detectOf, scanOf, writeOutputs, type JobOutputs } from '../run.js';
 import type { AnomalyReport } from '../detect/lines/report.js';
 import { alertCandidates, createAlerting, horizonOf, type AlertingOptions, type AlertManager } from '../alerts/index.js';
 import { fastRateAlerts, RecentBuckets } from '../alerts/fast.js';
@@ -496,7 +496,8 @@ export class Follower {
       this.detectDeferred = true;
     }
     const closed = (t: number): boolean => t < this.openMinute;
-    const anomalies = this.detection.anomalies.filter((a) => closed(a.timestamp));
+    // the batch job's choice of what pages a human: a forest window only with a z-score spike in its minute
+    const anomalies = alertableAnomalies(this.detection.anomalies).filter((a) => closed(a.timestamp));
     const incidents = this.detection.incidents.filter((i) => closed(Number(i.start)));
     const candidates = alertCandidates(results, this.config.alerts, this.config.levels, { anomalies, incidents });
     if (this.recent) candidates.push(...fastRateAlerts(this.recent.window(), this.config.alerts.rules));

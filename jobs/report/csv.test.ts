@@ -54,6 +54,14 @@ describe('toCsv', () => {
     );
   });
 
+  test('neutralises a formula character after leading whitespace or double quotes (spreadsheets skip them)', () => {
+    const cells = [' =1+1', '   @SUM(1)', '\u00a0=HYPERLINK("http://x")', '\n=cmd', '"=1+1"', "'-x", ' -5', '  padded', ' ', '"', 'a =b'];
+    expect(cells.map(neutralizeFormula)).toEqual([
+      "' =1+1", "'   @SUM(1)", '\'\u00a0=HYPERLINK("http://x")', "'\n=cmd", '\'"=1+1"', "'-x", "' -5", '  padded', ' ', '"', 'a =b',
+    ]);
+    expect(parse(oneString([' =1+1', '"=1+1"']))).toEqual([['s'], ["' =1+1"], ['\'"=1+1"']]);
+  });
+
   test('a neutralised cell that also needs quoting is quoted after the prefix', () => {
     expect(oneString(['=HYPERLINK("http://x","y")', '@a,b'])).toBe('s\n"\'=HYPERLINK(""http://x"",""y"")"\n"\'@a,b"\n');
   });
@@ -127,12 +135,12 @@ describe('toCsv', () => {
 
 describe('neutralizeFormula', () => {
   test('property: the result never starts with a formula character unless it is a plain finite number', () => {
-    const starts = ['=', '+', '-', '@', '\t', '\r', 'a', '1', ''];
+    const starts = ['=', '+', '-', '@', '\t', '\r', 'a', '1', '', ' =', '\u00a0+', '"@', ' \n-'];
     const tails = ['', '1', '1.5', 'e5', '.5', 'x', '1e-7', '1e', ' ', '--1', '∞'];
     for (const s of starts) {
       for (const t of tails) {
         const out = neutralizeFormula(s + t);
-        const dangerous = /^[=+\-@\t\r]/.test(out);
+        const dangerous = /^[\s"]*[=+\-@\t\r]/.test(out);
         if (dangerous) expect(Number.isFinite(Number(out)) && out.trim() === out).toBe(true);
       }
     }

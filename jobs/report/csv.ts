@@ -1,6 +1,7 @@
 /**
  * CSV: RFC 4180 fields (quoted when they hold a comma, quote, CR or LF; quotes doubled) with `\n`
- * between records, a header row always, and OWASP CSV-injection neutralisation of text cells.
+ * between records, a header row always, and OWASP CSV-injection neutralisation of text cells
+ * (a formula character first, or after leading whitespace or double quotes).
  */
 import { stringify } from 'csv-stringify/sync';
 import { canonicalColumns, cellText, type CellValue } from './cell.js';
@@ -15,9 +16,24 @@ const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
 /** A plain decimal number, optionally signed, with an optional exponent (`-12.5`, `+3`, `-1e-7`). */
 const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** Prefix `'` to text that starts with `=`, `+`, `-`, `@`, TAB or CR unless it is a plain finite number. */
+/**
+ * What a spreadsheet may skip before it looks for a formula: whitespace (any Unicode space, LF
+ * too) and double quotes. Google Sheets, LibreOffice and CSV-to-XLSX converters strip leading
+ * whitespace, so ` =HYPERLINK(...)` is as much a formula as `=HYPERLINK(...)`. A leading `'`
+ * is not skipped: it is the text marker this neutralisation itself adds.
+ */
+const SKIPPED_LEAD = /^[\s"]*/;
+
+/**
+ * Prefix `'` to text that starts with `=`, `+`, `-`, `@`, TAB or CR, also after leading
+ * whitespace or double quotes, unless the whole text is a plain finite number.
+ */
 export function neutralizeFormula(text: string): string {
-  if (text === '' || !FORMULA_START.has(text[0]!)) return text;
+  if (text === '') return text;
+  if (!FORMULA_START.has(text[0]!)) {
+    const lead = SKIPPED_LEAD.exec(text)![0].length;
+    return lead > 0 && lead < text.length && FORMULA_START.has(text[lead]!) ? `'${text}` : text;
+  }
   if (PLAIN_NUMBER.test(text) && Number.isFinite(Number(text))) return text;
   return `'${text}`;
 }
