@@ -162,6 +162,27 @@ describe('the follower', () => {
   });
 });
 
+describe('a CSV file without a header', () => {
+  it('waits unread, said once, while the other inputs go on (copytruncate of a CSV log)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'logframe-follow-csvhead-'));
+    const sample = readFileSync('data/sample.csv', 'utf8').split('\n');
+    writeFileSync(path.join(dir, 'good.csv'), sample.slice(0, 101).join('\n') + '\n');
+    // rows only: what a CSV log holds after copytruncate once its writer appends again
+    writeFileSync(path.join(dir, 'bad.csv'), sample.slice(101, 151).join('\n') + '\n');
+    const log: string[] = [];
+    const f = await Follower.start(config(dir, '*.csv', 'out', '  format: csv'), { watch: false, log: (l) => log.push(l) });
+    expect((await f.cycle()).lines).toBe(100);
+    appendFileSync(path.join(dir, 'good.csv'), sample.slice(151, 161).join('\n') + '\n');
+    appendFileSync(path.join(dir, 'bad.csv'), sample.slice(161, 171).join('\n') + '\n');
+    expect((await f.cycle()).lines).toBe(10);
+    await f.stop();
+    const said = log.filter((l) => l.includes('bad.csv'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/not reading .*bad\.csv until it starts with a CSV header; the other inputs go on: .*lacks required column/);
+    expect(summary(dir, 'out').parsed).toBe(110);
+  }, 60_000);
+});
+
 describe('the follower\'s detector alerts', () => {
   it('page a forest window only when a z-score spike corroborates it, as the batch job does', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'logframe-follow-forest-'));

@@ -145,6 +145,11 @@ export class Follower {
   private nextCollect = 0;
   /** Minutes that got lines since the alert rules last ran: only their windows can alert anew (see evaluateAlerts()). */
   private readonly touched = new Set<number>();
+  /**
+   * CSV files whose first line is not a usable header (`id` -> that line), said once each: their
+   * ranges wait, unread, while every other input goes on (see readable()).
+   */
+  private readonly badHeaders = new Map<string, string>();
   /** The next evaluation looks at every window (the first one, after a start or resume). */
   private allWindows = true;
   /** The fast alert window's buckets (null when alerts.fast_window is 0). */
@@ -345,7 +350,9 @@ export class Follower {
   }
 
   /** Run the ranges as partitions on the engine; fold the partials of each range that is still valid. */
-  private async process(ranges: ReadRange[]): Promise<{ bytes: number; lines: number }> {
+  private async process(all: ReadRange[]): Promise<{ bytes: number; lines: number }> {
+    const ranges = all.filter((r) => this.readable(r.file));
+    if (ranges.length === 0) return { bytes: 0, lines: 0 };
     const splittable = getFormat(this.scan.format).splittable?.(this.scan.options) ?? true;
     const target = effectivePartitionSize(
       ranges.map((r) => ({ file: r.readPath, size: r.end - r.start, gzip: false })),
@@ -418,6 +425,31 @@ export class Follower {
     this.samples.sort(sampleOrder);
     if (this.samples.length > SAMPLE_LIMIT) this.samples.length = SAMPLE_LIMIT;
     return { bytes, lines };
+  }
+
+  /**
+   * Whether a file can be parsed: a CSV file must start with a header naming the required
+   * columns. One that does not (a CSV log emptied by copytruncate, then appended rows without a
+   * header) would fail every partition of every poll, and so stop the whole run; its ranges
+   * wait unread instead, the other inputs go on, and the reason is logged once (again if the
+   * first line changes). Its bytes are left for the next poll: a header written later, or a
+   * rotation that brings a new file, lets them in.
+   */
+  private readable(file: TrackedFile): boolean {
+    const format = getFormat(this.scan.format);
+    if (!format.needsHeader) return true;
+    const header = headerOf(file);
+    try {
+      format.create({ file: file.path, options: this.scan.options, header });
+      this.badHeaders.delete(file.id);
+      return true;
+    } catch (err) {
+      if (this.badHeaders.get(file.id) !== header) {
+        this.badHeaders.set(file.id, header);
+        this.log(`not reading ${file.path} until it starts with a CSV header; the other inputs go on: ${(err as Error).message}`);
+      }
+      return false;
+    }
   }
 
   private relabel(names: ReadonlyMap<string, string>): void {
