@@ -4,7 +4,7 @@
  * like level IN (ERROR, FATAL) is a byte lookup per row, never a string.
  */
 import type { Batch, Dictionaries } from './batch.js';
-import type { Expr, Scalar } from './expr.js';
+import { unknownColumn, type Expr, type Scalar } from './expr.js';
 import { Interner } from './intern.js';
 import { DICT_FIELDS, type DictField, LEVELS, normalizeLevel } from './schema.js';
 import type { Decoder } from './aggregate/aggregate.js';
@@ -68,6 +68,8 @@ export class Compiler {
         return { fn: DICT_READERS[name]!, decode: (c) => dict.values[c] ?? null, kind: 'dict' };
       }
       if (name === 'line') throw new Error("column 'line' (line number in the file) is only known after the merge: select it, do not filter or group by it");
+      // message and file are strings (below); any other name is no column (str() would come back here)
+      if (name !== 'message' && name !== 'file') throw unknownColumn(name);
     }
     if (e.op === 'bucket') {
       const inner = this.value(e.expr);
