@@ -146,7 +146,7 @@ export class Compiler {
       }
       case 'in': return this.membership(e.expr, e.values);
       case 'cmp': return this.compare(e.cmp, e.left, e.right);
-      case 'matches': return this.regex(e.expr, new RegExp(e.pattern, e.flags));
+      case 'matches': return this.regex(e.expr, e.pattern, e.flags);
       case 'lit': { const v = Boolean(e.value); return () => v; }
       default: {
         const n = this.num(e);
@@ -217,7 +217,11 @@ export class Compiler {
     return (b, i) => { const a = ls(b, i); const c = rs(b, i); return a !== null && c !== null && cmp(a, c); };
   }
 
-  private regex(x: Expr, re: RegExp): BoolFn {
+  private regex(x: Expr, pattern: string, flags: string): BoolFn {
+    // test() of a global or sticky RegExp starts at lastIndex, where its last match ended: a /timeout/g
+    // missed every other matching row. A row is matched from its start: no g, and lastIndex reset for y
+    const re = new RegExp(pattern, flags.replace('g', ''));
+    const test = re.sticky ? (t: string): boolean => { re.lastIndex = 0; return re.test(t); } : (t: string): boolean => re.test(t);
     const v = x.op === 'col' && x.name !== 'message' && x.name !== 'file' ? this.value(x) : null;
     if (v && (v.kind === 'dict' || v.kind === 'level')) {
       // a coded column: test each distinct value once
@@ -227,12 +231,12 @@ export class Compiler {
         const c = fn(b, i);
         if (c !== c) return false;
         let m = memo[c];
-        if (m === undefined) m = memo[c] = re.test(String(decode(c))) ? 1 : 0;
+        if (m === undefined) m = memo[c] = test(String(decode(c))) ? 1 : 0;
         return m === 1;
       };
     }
     const s = this.str(x);
-    return (b, i) => { const t = s(b, i); return t !== null && re.test(t); };
+    return (b, i) => { const t = s(b, i); return t !== null && test(t); };
   }
 }
 
