@@ -30,3 +30,24 @@ describe('Compiler', () => {
     expect(rowsWhere(col('service').matches(/a/g))).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });
+
+describe('Compiler: a null compares as in SQL (no comparison holds), whatever column holds it', () => {
+  // rows 3, 4 and 5 have no ip, rows 2 to 5 no status
+  it('!= leaves out nulls in a dictionary column as it does in a numeric one', () => {
+    expect(rowsWhere(col('status_code').ne(200))).toEqual([1]);
+    expect(rowsWhere(col('ip').ne('10.0.0.1'))).toEqual([2]);
+    expect(rowsWhere(col('ip').ne(null))).toEqual([]);
+    expect(rowsWhere(col('status_code').ne(null))).toEqual([]);
+    expect(rowsWhere(col('ip').eq(null))).toEqual([]);
+    expect(rowsWhere(col('ip').isNull())).toEqual([3, 4, 5]);
+  });
+
+  it('in (..., null) matches no null, for strings as for codes and numbers', () => {
+    expect(rowsWhere(col('ip').in(['10.0.0.2', null]))).toEqual([2]);
+    expect(rowsWhere(col('status_code').in([500, null]))).toEqual([1]);
+    const json = ['{"timestamp":1,"level":"INFO","message":"a"}', '{"timestamp":2,"level":"INFO"}'];
+    expect(rowsWhere(col('message').isNull(), 'jsonl', json)).toEqual([1]);
+    expect(rowsWhere(col('message').in(['a', null]), 'jsonl', json)).toEqual([0]);
+    expect(rowsWhere(col('message').ne('a'), 'jsonl', json)).toEqual([]);
+  });
+});

@@ -180,9 +180,10 @@ export class Compiler {
       const f = v.fn;
       return (b, i) => set.has(f(b, i));
     }
-    const set = new Set(values.map((val) => (val === null ? null : String(val))));
+    // a null is in no list (as for codes and numbers, whose sets leave null out)
+    const set = new Set(values.filter((val) => val !== null).map(String));
     const s = this.str(x);
-    return (b, i) => set.has(s(b, i));
+    return (b, i) => { const t = s(b, i); return t !== null && set.has(t); };
   }
 
   private compare(op: string, left: Expr, right: Expr): BoolFn {
@@ -192,7 +193,9 @@ export class Compiler {
         if (op === '==' || op === '!=') {
           const code = this.codeOf(c, l.value);
           const f = this.value(c).fn;
-          return op === '==' ? (b, i) => f(b, i) === code : (b, i) => f(b, i) !== code;
+          // a null (NaN: no code) neither equals nor differs from anything, as numbers and strings compare
+          if (code !== code) return () => false;
+          return op === '==' ? (b, i) => f(b, i) === code : (b, i) => { const x = f(b, i); return x === x && x !== code; };
         }
         if (c.name === 'level') {
           // levels order by severity
