@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, approxCountDistinct, col, count, sum, topK } from './index.js';
+import { Engine, approxCountDistinct, col, count, countDistinct, min, quantile, sum, topK } from './index.js';
 
 const LINES = [
   '2025-01-10 00:00:01,000 INFO auth timeout one status=200 rt=5ms',
@@ -52,5 +52,30 @@ describe('lazy API: bad plans fail before any task runs, saying what is wrong', 
     expect(() => col('timestamp').bucket('0m')).toThrow(/bucket/);
     expect(() => col('timestamp').bucket(-60_000)).toThrow(/bucket/);
     expect(col('timestamp').bucket('15m').node).toMatchObject({ op: 'bucket', ms: 900_000 });
+  });
+});
+
+describe('lazy API: results', () => {
+  let dir: string;
+  let file: string;
+  let engine: Engine;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'logframe-api-'));
+    file = path.join(dir, 'a.log');
+    writeFileSync(file, LINES.join('\n') + '\n');
+    engine = await Engine.start({ executor: 'inline' });
+  });
+  afterAll(async () => {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a global aggregation is one row even when no row passes the filter (as SQL and DataFrames give)', async () => {
+    const t = await engine.scan(file).where(col('service').eq('nope'))
+      .agg(count().as('n'), sum('bytes').as('s'), min('response_time_ms').as('lo'), countDistinct('ip').as('d'), quantile('response_time_ms', 0.5).as('p50')).collect();
+    expect(t.toRows()).toEqual([{ n: 0, s: 0, lo: null, d: 0, p50: null }]);
+    // grouped: no group, no row
+    const g = await engine.scan(file).where(col('service').eq('nope')).groupBy('level').agg(count()).collect();
+    expect(g.numRows).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from 'apache-arrow';
 import type { Scalar, Expr } from './expr.js';
 import { getAggregate, stateSlots } from './aggregate/registry.js';
+import type { Aggregate, AggSpec } from './aggregate/aggregate.js';
 import type { GroupPartial, QuerySpec, RowsPartial } from './plan.js';
 
 /** One merged group as entries() shows it: its key values and reduce-side states. */
@@ -188,11 +189,12 @@ export class GroupMerger {
       for (let k = 0; k < w; k++) row[k] = keyCols[k]![g]!;
       for (let a = 0; a < aggs.length; a++) {
         const { spec, agg, states } = aggs[a]!;
-        const v = agg.finish(states[g], spec);
-        row[w + a] = (v !== null && typeof v === 'object' ? JSON.stringify(v) : v) as Scalar;
+        row[w + a] = finished(agg, spec, states[g]);
       }
       out[i] = row;
     }
+    // no key and no row: still the one row of a whole-scan aggregation (count 0, min null), as SQL gives
+    if (w === 0 && n === 0 && !this.only) out.push(aggs.map(({ spec, agg }) => finished(agg, spec, emptyState(agg, spec))));
     out.sort((x, y) => {
       for (let k = 0; k < w; k++) {
         const c = compareScalar(x[k]!, y[k]!);
@@ -215,6 +217,20 @@ export class GroupMerger {
     names.forEach((name, k) => { cols[name] = toVector(rows.map((r) => r[k]!), kinds[k]!); });
     return new Table(cols);
   }
+}
+
+/** An aggregation's output value for a state (objects as JSON). */
+function finished(agg: Aggregate, spec: AggSpec, state: unknown): Scalar {
+  const v = agg.finish(state, spec);
+  return (v !== null && typeof v === 'object' ? JSON.stringify(v) : v) as Scalar;
+}
+
+/** The reduce-side state of a group no row reached: the map side's initial state, encoded and decoded. */
+function emptyState(agg: Aggregate, spec: AggSpec): unknown {
+  const col = agg.map(spec);
+  col.bind?.(() => null);
+  col.init(1);
+  return agg.decode(col.encode(1, () => null), 0, spec);
 }
 
 type ColumnKind = 'timestamp' | 'int' | 'float' | 'string' | 'auto';
