@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, approxCountDistinct, col, count, countDistinct, min, quantile, sum, topK } from './index.js';
+import { Engine, approxCountDistinct, col, count, countDistinct, max, min, quantile, sum, topK } from './index.js';
 
 const LINES = [
   '2025-01-10 00:00:01,000 INFO auth timeout one status=200 rt=5ms',
@@ -77,5 +77,16 @@ describe('lazy API: results', () => {
     // grouped: no group, no row
     const g = await engine.scan(file).where(col('service').eq('nope')).groupBy('level').agg(count()).collect();
     expect(g.numRows).toBe(0);
+  });
+
+  it('types time buckets and extremes of timestamps as TimestampMillisecond, buckets of numbers as numbers', async () => {
+    const logs = engine.scan(file);
+    const t = await logs.groupBy(col('status_code').bucket(100).as('sb')).agg(count(), min('timestamp').as('first'), max('timestamp').as('last')).collect();
+    expect(String(t.schema.fields[0]!.type)).not.toMatch(/Timestamp/);
+    expect(t.toRows()[0]).toMatchObject({ sb: 200, first: '2025-01-10T00:00:01.000Z', last: '2025-01-10T00:00:01.000Z' });
+    expect(String(t.schema.fields[2]!.type)).toMatch(/Timestamp<MILLISECOND/);
+    const s = await logs.select(col('timestamp').bucket('1m').as('minute'), 'message').collect();
+    expect(String(s.schema.fields[0]!.type)).toMatch(/Timestamp<MILLISECOND/);
+    expect(s.toRows()[0]).toEqual({ minute: '2025-01-10T00:00:00.000Z', message: 'timeout one' });
   });
 });

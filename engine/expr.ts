@@ -149,3 +149,8 @@ export function checkExpr(e: Expr): void {
     case 'in': case 'bucket': checkExpr(e.expr); break;
   }
 }
+
+/** Whether an expression's values are times (ms since epoch): the timestamp column or a bucket of one. */
+export function isTimeExpr(e: Expr): boolean {
+  return (e.op === 'col' && e.name === 'timestamp') || (e.op === 'bucket' && isTimeExpr(e.expr));
+}

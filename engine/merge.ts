@@ -7,7 +7,7 @@ import {
   DataType, Dictionary, Field, Float64, Int32, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8,
   makeData, makeVector, tableFromIPC, type Data, type Vector,
 } from 'apache-arrow';
-import type { Scalar, Expr } from './expr.js';
+import { isTimeExpr, type Scalar, type Expr } from './expr.js';
 import { getAggregate, stateSlots } from './aggregate/registry.js';
 import type { Aggregate, AggSpec } from './aggregate/aggregate.js';
 import type { GroupPartial, QuerySpec, RowsPartial } from './plan.js';
@@ -211,7 +211,8 @@ export class GroupMerger {
     const names = [...this.query.groupBy.map((g) => g.name), ...this.query.aggs.map((a) => a.name)];
     const kinds: ColumnKind[] = [
       ...this.query.groupBy.map((g) => keyKind(g.expr)),
-      ...this.query.aggs.map((a) => aggKind(getAggregate(a.kind).outputType(a))),
+      // the first and last time of a group is a time, as its keys are
+      ...this.query.aggs.map((a) => ((a.kind === 'min' || a.kind === 'max') && a.input && isTimeExpr(a.input) ? 'timestamp' : aggKind(getAggregate(a.kind).outputType(a)))),
     ];
     const cols: Record<string, Vector> = {};
     names.forEach((name, k) => { cols[name] = toVector(rows.map((r) => r[k]!), kinds[k]!); });
@@ -236,7 +237,8 @@ function emptyState(agg: Aggregate, spec: AggSpec): unknown {
 type ColumnKind = 'timestamp' | 'int' | 'float' | 'string' | 'auto';
 
 function keyKind(e: Expr): ColumnKind {
-  if (e.op === 'bucket' || (e.op === 'col' && e.name === 'timestamp')) return 'timestamp';
+  // a bucket of a number (status_code, response_time_ms) is a number, not a time
+  if (isTimeExpr(e)) return 'timestamp';
   if (e.op === 'col' && ['level', 'service', 'ip', 'endpoint', 'method', 'message', 'file'].includes(e.name)) return 'string';
   return 'auto';
 }
