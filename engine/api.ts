@@ -117,7 +117,7 @@ export function approxCountDistinct(x: string | ExprBuilder, p = 10): AggBuilder
   const i = inputOf(x);
   return new AggBuilder({ kind: 'approx_count_distinct', name: `approx_distinct_${i.label}`, input: i.expr, params: { p } });
 }
-/** The k most frequent values with counts (JSON object). */
+/** The k most frequent values with counts (a JSON object's text, most frequent first; ties by value). */
 export function topK(x: string | ExprBuilder, k = 10): AggBuilder {
   // k = -1 would slice off the least frequent value and keep the rest
   if (!(Number.isInteger(k) && k >= 1)) throw new Error(`topK k=${k} must be a whole number of values, at least 1`);
