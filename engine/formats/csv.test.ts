@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -36,6 +37,15 @@ describe('csv format: quoted messages', () => {
       const t = await engine.scan(file, { format: 'csv', partitionSize }).select('message').collect();
       expect(t.toArray().map((r) => (r as { message: string }).message)).toEqual(expected);
     }
+  });
+
+  it('reads a gzip CSV: its header is the first line of the content, not of the compressed bytes', async () => {
+    const gz = path.join(dir, 'q.csv.gz');
+    writeFileSync(gz, gzipSync(readFileSync(file)));
+    const plain = await engine.scan(file, { format: 'csv' }).groupBy('service').agg(count()).collect();
+    const zipped = await engine.scan(gz, { format: 'csv' }).groupBy('service').agg(count()).collect();
+    expect(zipped.toRows()).toEqual(plain.toRows());
+    expect(plain.toRows().reduce((s, r) => s + Number(r.count), 0)).toBe(300);
   });
 
   it('groups by the unescaped message', async () => {
