@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,6 +46,19 @@ describe('csv format: quoted messages', () => {
     const zipped = await engine.scan(gz, { format: 'csv' }).groupBy('service').agg(count()).collect();
     expect(zipped.toRows()).toEqual(plain.toRows());
     expect(plain.toRows().reduce((s, r) => s + Number(r.count), 0)).toBe(300);
+  });
+
+  it('reads an empty CSV file as no lines, and a blank first line as no header (malformed lines), without failing the run', async () => {
+    const empty = path.join(dir, 'empty', 'a.csv');
+    const headless = path.join(dir, 'empty', 'b.csv');
+    mkdirSync(path.dirname(empty), { recursive: true });
+    writeFileSync(empty, '');
+    writeFileSync(headless, '\n2025-01-10T00:00:00Z,INFO,a,m\n');
+    const globbed = engine.scan([path.join(dir, 'empty', '*.csv'), file], { format: 'csv' });
+    const res = await engine.execute(globbed.scan, [globbed.agg(count()).toQuery()]);
+    expect(res.tables[0]!.toRows()).toEqual([{ count: 300 }]);
+    expect(res.stats).toMatchObject({ parsed: 300, malformed: 1, blank: 1 });
+    expect(res.stats.malformedSamples[0]).toMatchObject({ file: headless, line: 2, reason: 'no CSV header: the first line of the file is empty' });
   });
 
   it('groups by the unescaped message', async () => {

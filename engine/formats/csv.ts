@@ -195,6 +195,13 @@ class CsvParser implements LineParser {
   }
 }
 
+/** The parser of a file whose first line is empty: no column is known, so no line parses. */
+const NO_HEADER: LineParser = {
+  skipsHeader: true,
+  parse: () => 'no CSV header: the first line of the file is empty',
+  startsRecord: () => true,
+};
+
 export const csvFormat: Format = {
   name: 'csv',
   needsHeader: true,
@@ -202,6 +209,9 @@ export const csvFormat: Format = {
   multilineRecords: (options) => Boolean(options.csv?.multiline),
   create(ctx: FormatContext) {
     const delimiter = ctx.options.csv?.delimiter ?? ',';
+    // an empty file (a log just rotated) has no header and no line: nothing to map, nothing to fail
+    // the run for; lines under a blank first line are malformed, each with the reason
+    if ((ctx.header ?? '').trim() === '') return NO_HEADER;
     const header = splitHeader(ctx.header ?? '', delimiter);
     const fields = mapColumns(header, ctx.options, ctx.file);
     // projection: columns no query reads are only stepped over (timestamp and level are always
