@@ -69,6 +69,24 @@ describe('csv format: quoted messages', () => {
   });
 });
 
+describe('csv format: field count', () => {
+  const header = 'timestamp,log_level,service,message';
+
+  it('counts a line with more fields than the header as malformed (an unquoted comma in the message), not a cut message', () => {
+    const { b, reasons } = parseLines('csv', [
+      '2025-01-10T00:00:00Z,INFO,a,hello, world',
+      '2025-01-10T00:00:00Z,INFO,a,"hello, world"',
+      '2025-01-10T00:00:00Z,INFO,a',
+      '2025-01-10T00:00:00Z,INFO,a,',
+    ], { header });
+    expect(reasons).toEqual(['expected 4 fields, found 5', null, 'expected 4 fields, found 3', null]);
+    expect(b.message(1)).toBe('hello, world');
+    // the same with projection (the columns past the last one read are only counted)
+    expect(parseLines('csv', ['2025-01-10T00:00:00Z,INFO,a,hello, world'], { header, fields: new Set(['timestamp', 'level']) }).reasons)
+      .toEqual(['expected 4 fields, found 5']);
+  });
+});
+
 describe('csv format: projection', () => {
   const header = 'timestamp,log_level,service,message,ip,endpoint,method,status_code,response_time_ms,bytes';
 

@@ -178,7 +178,9 @@ class CsvParser implements LineParser {
       if (i >= e) break;
       i++; // the delimiter
     }
-    if (col < fields.length) return `expected ${fields.length} fields, found ${col}`;
+    // more fields than the header names is an unquoted delimiter in a value ("hello, world"): a cut
+    // message read as "hello" would be a wrong record, not a parsed one
+    if (col !== fields.length) return `expected ${fields.length} fields, found ${col}`;
     if (!haveTs) return 'no timestamp';
     if (!haveLevel) return 'no level';
     if (!haveMsg) return 'no message';
