@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../api.js';
 import { col, count } from '../index.js';
 import type { Batch } from '../batch.js';
+import { LEVELS } from '../schema.js';
 import { mulberry32 } from '../random.js';
 import { parseLines } from '../testing/parse.js';
 
@@ -84,6 +85,19 @@ describe('csv format: field count', () => {
     // the same with projection (the columns past the last one read are only counted)
     expect(parseLines('csv', ['2025-01-10T00:00:00Z,INFO,a,hello, world'], { header, fields: new Set(['timestamp', 'level']) }).reasons)
       .toEqual(['expected 4 fields, found 5']);
+  });
+});
+
+describe('csv format: level', () => {
+  it('reads a level with spaces around it (a CSV written with ", ") as that level, and a blank one as no level', () => {
+    const { b, reasons } = parseLines('csv', [
+      '2025-01-10T00:00:00Z, ERROR,a,m',
+      '2025-01-10T00:00:00Z,\tWarning ,a,m',
+      '2025-01-10T00:00:00Z," crit ",a,m',
+      '2025-01-10T00:00:00Z,  ,a,m',
+    ], { header: 'timestamp,log_level,service,message' });
+    expect(reasons).toEqual([null, null, null, 'no level']);
+    expect([...b.level.subarray(0, 3)].map((c) => LEVELS[c])).toEqual(['ERROR', 'WARN', 'CRITICAL']);
   });
 });
 

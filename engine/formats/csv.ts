@@ -150,10 +150,16 @@ class CsvParser implements LineParser {
             haveTs = true;
             break;
           }
-          case Field.Level:
-            b.level[row] = text === null ? levelFromBytes(buf, fs, fe) : normalizeLevel(text);
-            haveLevel = fe > fs;
+          case Field.Level: {
+            // a level is a word: ' ERROR' (a CSV written with ', ') is ERROR, as normalizeLevel trims it
+            let ls = fs;
+            let le = fe;
+            while (ls < le && (buf[ls] === 32 || buf[ls] === 9)) ls++;
+            while (le > ls && (buf[le - 1] === 32 || buf[le - 1] === 9)) le--;
+            b.level[row] = text === null ? levelFromBytes(buf, ls, le) : normalizeLevel(text);
+            haveLevel = le > ls;
             break;
+          }
           case Field.Message:
             // an escaped message stays bytes too; message(i) undoes the doubled quotes when read
             b.msgStart[row] = fs;
