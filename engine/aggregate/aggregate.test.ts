@@ -188,3 +188,14 @@ describe('top_k', () => {
     expect(agg.finish(m as never, { ...spec, params: { k: 10 } })).toBe('{"9":1,"10":1,"B":1,"a":1,"b":1,"é":1}');
   });
 });
+
+describe('quantile of values a sketch cannot hold', () => {
+  it('skips infinities (a division by zero) instead of failing the task', () => {
+    const spec: AggSpec = { kind: 'quantile', name: 'p50', params: { q: 0.5 } };
+    const agg = getAggregate('quantile');
+    const col = agg.map(spec);
+    col.init(1);
+    for (const v of [Infinity, 5, -Infinity, NaN, 5, 5]) col.update(0, v);
+    expect(agg.finish(agg.decode(col.encode(1, (c) => c), 0, spec), spec)).toBeCloseTo(5, 1);
+  });
+});
