@@ -41,6 +41,14 @@ describe('lazy API: bad plans fail before any task runs, saying what is wrong', 
     await expect(engine.scan(file).where(col('message').matches('(')).agg(count()).collect()).rejects.toThrow(/^Invalid regular expression: \/\(\/: Unterminated group$/);
   });
 
+  it('rejects a level that is no level word (it would match the records of UNKNOWN level)', async () => {
+    const logs = engine.scan(file);
+    await expect(logs.where(col('level').eq('ERRORS')).agg(count()).collect()).rejects.toThrow(/'ERRORS' is not a level/);
+    await expect(logs.where(col('level').in(['ERROR', 'FATL'])).agg(count()).collect()).rejects.toThrow(/'FATL' is not a level/);
+    const t = await logs.where(col('level').in(['error', 'Warning', 'unknown'])).agg(count().as('n')).collect();
+    expect(t.toRows()).toEqual([{ n: 2 }]);
+  });
+
   it('rejects a top-k of no values and an HLL precision out of range when the aggregation is built', () => {
     expect(() => topK('service', 0)).toThrow(/topK k=0/);
     expect(() => topK('service', -1)).toThrow(/topK k=-1/);

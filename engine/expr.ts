@@ -2,7 +2,7 @@
  * Expressions are plain data (a JSON tree), built by a fluent API, sent to workers
  * and compiled there once per task (compile.ts).
  */
-import { RECORD_FIELDS, isRecordField } from './schema.js';
+import { LEVELS, RECORD_FIELDS, UNKNOWN_LEVEL, isRecordField, normalizeLevel } from './schema.js';
 
 export type Scalar = string | number | boolean | null;
 export type CmpOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
@@ -142,11 +142,29 @@ export function checkExpr(e: Expr): void {
   switch (e.op) {
     case 'col': if (!isRecordField(e.name)) throw unknownColumn(e.name); break;
     case 'lit': break;
-    case 'cmp': case 'arith': checkExpr(e.left); checkExpr(e.right); break;
+    case 'cmp':
+      checkLevelLiteral(e.left, e.right);
+      checkLevelLiteral(e.right, e.left);
+      checkExpr(e.left); checkExpr(e.right); break;
+    case 'arith': checkExpr(e.left); checkExpr(e.right); break;
     case 'and': case 'or': e.args.forEach(checkExpr); break;
     case 'not': case 'isNull': checkExpr(e.arg); break;
     case 'matches': new RegExp(e.pattern, e.flags); checkExpr(e.expr); break;
-    case 'in': case 'bucket': checkExpr(e.expr); break;
+    case 'in':
+      for (const v of e.values) checkLevelLiteral(e.expr, { op: 'lit', value: v });
+      checkExpr(e.expr); break;
+    case 'bucket': checkExpr(e.expr); break;
+  }
+}
+
+/**
+ * A level compared with a word that is no level: 'ERRORS' would normalise to UNKNOWN and match the
+ * records whose level could not be read, not fail to match.
+ */
+function checkLevelLiteral(c: Expr, l: Expr): void {
+  if (c.op !== 'col' || c.name !== 'level' || l.op !== 'lit' || typeof l.value !== 'string') return;
+  if (normalizeLevel(l.value) === UNKNOWN_LEVEL && l.value.trim().toUpperCase() !== 'UNKNOWN') {
+    throw new Error(`'${l.value}' is not a level: expected one of ${LEVELS.join(', ')} (any case) or an alias such as WARNING, ERR, CRIT`);
   }
 }
 
