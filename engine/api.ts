@@ -5,7 +5,7 @@
 import { resolveInputs, planPartitions, type Partition } from '../partitions/plan.js';
 import { parseSize } from '../partitions/size.js';
 import type { AggSpec } from './aggregate/aggregate.js';
-import { ExprBuilder, and as andExpr, named, type Expr, type NamedExpr, type Scalar } from './expr.js';
+import { ExprBuilder, and as andExpr, checkExpr, named, type Expr, type NamedExpr, type Scalar } from './expr.js';
 import type { FormatOptions } from './formats/format.js';
 import { getFormat } from './formats/registry.js';
 import { GroupMerger, mergeRows } from './merge.js';
@@ -113,11 +113,17 @@ export function quantile(x: string | ExprBuilder, q: number): AggBuilder {
 }
 /** Approximate distinct count (HyperLogLog, 2^p registers; p = 10: ~3% standard error). */
 export function approxCountDistinct(x: string | ExprBuilder, p = 10): AggBuilder {
+  if (!(Number.isInteger(p) && p >= 4 && p <= 16)) throw new Error(`approxCountDistinct precision p=${p} must be an integer in 4..16`);
   const i = inputOf(x);
   return new AggBuilder({ kind: 'approx_count_distinct', name: `approx_distinct_${i.label}`, input: i.expr, params: { p } });
 }
-/** The k most frequent values with counts (JSON object). */
-export function topK(x: string | ExprBuilder, k = 10): AggBuilder { const i = inputOf(x); return new AggBuilder({ kind: 'top_k', name: `top${k}_${i.label}`, input: i.expr, params: { k } }); }
+/** The k most frequent values with counts (a JSON object's text, most frequent first; ties by value). */
+export function topK(x: string | ExprBuilder, k = 10): AggBuilder {
+  // k = -1 would slice off the least frequent value and keep the rest
+  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`topK k=${k} must be a whole number of values, at least 1`);
+  const i = inputOf(x);
+  return new AggBuilder({ kind: 'top_k', name: `top${k}_${i.label}`, input: i.expr, params: { k } });
+}
 /** Any registered aggregation by kind. */
 export function aggregate(kind: string, name: string, input?: string | ExprBuilder, params?: Record<string, Scalar>): AggBuilder {
   return new AggBuilder({ kind, name, input: input === undefined ? undefined : inputOf(input).expr, params });
@@ -286,6 +292,7 @@ export class Engine {
   /** Low level: run queries over one scan in one pass; returns tables, merged states and scan statistics. */
   async execute(scan: ScanSpec, queries: QuerySpec[], opts: RunOptions = {}): Promise<ExecuteResult> {
     if (this.closed) throw new Error('the engine is closed: start a new one with Engine.start()');
+    for (const q of queries) checkQuery(q);
     const started = Date.now();
     const format = getFormat(scan.format);
     const files = opts.partitions ? [] : await resolveInputs(scan.paths);
@@ -363,6 +370,13 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     await this.executor.close();
+  }
+}
+
+/** Fail on a bad column or regular expression here, not once per partition in the workers. */
+function checkQuery(q: QuerySpec): void {
+  for (const e of [q.filter, ...q.groupBy.map((g) => g.expr), ...q.aggs.flatMap((a) => [a.input, a.where]), ...(q.select ?? []).map((s) => s.expr)]) {
+    if (e) checkExpr(e);
   }
 }
 

@@ -9,7 +9,7 @@ import {
 } from 'apache-arrow';
 import type { Batch, Dictionaries } from './batch.js';
 import { DICT_FIELDS, type DictField, LEVELS } from './schema.js';
-import type { NamedExpr } from './expr.js';
+import { isTimeExpr, type NamedExpr } from './expr.js';
 import type { Compiler } from './compile.js';
 
 const LEVEL_DICT = vectorFromArray([...LEVELS], new Utf8());
@@ -92,28 +92,28 @@ function float64(values: Float64Array): Data {
   return makeData({ type: new Float64(), length: n, data: values, nullBitmap: bitmap, nullCount: nulls });
 }
 
+/** A TimestampMillisecond column of ms since epoch (NaN = null). */
+function timestamps(ms: Float64Array): ColumnChunk {
+  const n = ms.length;
+  const out = new BigInt64Array(n);
+  const halves = new Int32Array(out.buffer);
+  // write int64 as two int32 halves: no BigInt per row
+  for (let i = 0; i < n; i++) {
+    const v = ms[i]!;
+    if (v !== v) continue;
+    const hi = Math.floor(v / 4294967296);
+    halves[2 * i] = v - hi * 4294967296;
+    halves[2 * i + 1] = hi;
+  }
+  const { bitmap, nulls } = validity(n, (i) => ms[i] === ms[i]);
+  return () => makeData({ type: new TimestampMillisecond('UTC'), length: n, data: out, nullBitmap: bitmap, nullCount: nulls });
+}
+
 function columnMaker(s: NamedExpr, compiler: Compiler): (b: Batch) => ColumnChunk {
   const e = s.expr;
   if (e.op === 'col') {
     const name = e.name;
-    if (name === 'timestamp') {
-      return (b) => {
-        const n = b.length;
-        const ms = b.timestamp.slice(0, n);
-        const out = new BigInt64Array(n);
-        const halves = new Int32Array(out.buffer);
-        // write int64 as two int32 halves: no BigInt per row
-        for (let i = 0; i < n; i++) {
-          const v = ms[i]!;
-          if (v !== v) continue;
-          const hi = Math.floor(v / 4294967296);
-          halves[2 * i] = v - hi * 4294967296;
-          halves[2 * i + 1] = hi;
-        }
-        const { bitmap, nulls } = validity(n, (i) => ms[i] === ms[i]);
-        return () => makeData({ type: new TimestampMillisecond('UTC'), length: n, data: out, nullBitmap: bitmap, nullCount: nulls });
-      };
-    }
+    if (name === 'timestamp') return (b) => timestamps(b.timestamp.slice(0, b.length));
     if (name === 'level') {
       return (b) => {
         const codes = b.level.slice(0, b.length);
@@ -160,6 +160,14 @@ function columnMaker(s: NamedExpr, compiler: Compiler): (b: Batch) => ColumnChun
   }
   // a computed expression: evaluate per row (off the hot path)
   const v = compiler.value(e);
+  if (isTimeExpr(e)) {
+    // a time bucket is a time, as it is when it is a group key
+    return (b) => {
+      const ms = new Float64Array(b.length);
+      for (let i = 0; i < b.length; i++) ms[i] = v.fn(b, i);
+      return timestamps(ms);
+    };
+  }
   return (b) => {
     const n = b.length;
     const vals: unknown[] = new Array(n);

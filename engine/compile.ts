@@ -4,7 +4,7 @@
  * like level IN (ERROR, FATAL) is a byte lookup per row, never a string.
  */
 import type { Batch, Dictionaries } from './batch.js';
-import type { Expr, Scalar } from './expr.js';
+import { unknownColumn, type Expr, type Scalar } from './expr.js';
 import { Interner } from './intern.js';
 import { DICT_FIELDS, type DictField, LEVELS, normalizeLevel } from './schema.js';
 import type { Decoder } from './aggregate/aggregate.js';
@@ -68,6 +68,8 @@ export class Compiler {
         return { fn: DICT_READERS[name]!, decode: (c) => dict.values[c] ?? null, kind: 'dict' };
       }
       if (name === 'line') throw new Error("column 'line' (line number in the file) is only known after the merge: select it, do not filter or group by it");
+      // message and file are strings (below); any other name is no column (str() would come back here)
+      if (name !== 'message' && name !== 'file') throw unknownColumn(name);
     }
     if (e.op === 'bucket') {
       const inner = this.value(e.expr);
@@ -144,7 +146,7 @@ export class Compiler {
       }
       case 'in': return this.membership(e.expr, e.values);
       case 'cmp': return this.compare(e.cmp, e.left, e.right);
-      case 'matches': return this.regex(e.expr, new RegExp(e.pattern, e.flags));
+      case 'matches': return this.regex(e.expr, e.pattern, e.flags);
       case 'lit': { const v = Boolean(e.value); return () => v; }
       default: {
         const n = this.num(e);
@@ -178,9 +180,10 @@ export class Compiler {
       const f = v.fn;
       return (b, i) => set.has(f(b, i));
     }
-    const set = new Set(values.map((val) => (val === null ? null : String(val))));
+    // a null is in no list (as for codes and numbers, whose sets leave null out)
+    const set = new Set(values.filter((val) => val !== null).map(String));
     const s = this.str(x);
-    return (b, i) => set.has(s(b, i));
+    return (b, i) => { const t = s(b, i); return t !== null && set.has(t); };
   }
 
   private compare(op: string, left: Expr, right: Expr): BoolFn {
@@ -190,7 +193,9 @@ export class Compiler {
         if (op === '==' || op === '!=') {
           const code = this.codeOf(c, l.value);
           const f = this.value(c).fn;
-          return op === '==' ? (b, i) => f(b, i) === code : (b, i) => f(b, i) !== code;
+          // a null (NaN: no code) neither equals nor differs from anything, as numbers and strings compare
+          if (code !== code) return () => false;
+          return op === '==' ? (b, i) => f(b, i) === code : (b, i) => { const x = f(b, i); return x === x && x !== code; };
         }
         if (c.name === 'level') {
           // levels order by severity
@@ -215,7 +220,11 @@ export class Compiler {
     return (b, i) => { const a = ls(b, i); const c = rs(b, i); return a !== null && c !== null && cmp(a, c); };
   }
 
-  private regex(x: Expr, re: RegExp): BoolFn {
+  private regex(x: Expr, pattern: string, flags: string): BoolFn {
+    // test() of a global or sticky RegExp starts at lastIndex, where its last match ended: a /timeout/g
+    // missed every other matching row. A row is matched from its start: no g, and lastIndex reset for y
+    const re = new RegExp(pattern, flags.replace('g', ''));
+    const test = re.sticky ? (t: string): boolean => { re.lastIndex = 0; return re.test(t); } : (t: string): boolean => re.test(t);
     const v = x.op === 'col' && x.name !== 'message' && x.name !== 'file' ? this.value(x) : null;
     if (v && (v.kind === 'dict' || v.kind === 'level')) {
       // a coded column: test each distinct value once
@@ -225,12 +234,12 @@ export class Compiler {
         const c = fn(b, i);
         if (c !== c) return false;
         let m = memo[c];
-        if (m === undefined) m = memo[c] = re.test(String(decode(c))) ? 1 : 0;
+        if (m === undefined) m = memo[c] = test(String(decode(c))) ? 1 : 0;
         return m === 1;
       };
     }
     const s = this.str(x);
-    return (b, i) => { const t = s(b, i); return t !== null && re.test(t); };
+    return (b, i) => { const t = s(b, i); return t !== null && test(t); };
   }
 }
 

@@ -2,6 +2,7 @@
  * Expressions are plain data (a JSON tree), built by a fluent API, sent to workers
  * and compiled there once per task (compile.ts).
  */
+import { LEVELS, RECORD_FIELDS, UNKNOWN_LEVEL, isRecordField, normalizeLevel } from './schema.js';
 
 export type Scalar = string | number | boolean | null;
 export type CmpOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
@@ -23,12 +24,18 @@ const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60
 
 /** '1m', '15m', '1h', '1d', 'minute', 'hour', 'day' or ms -> bucket width in ms. */
 export function bucketMs(width: string | number): number {
-  if (typeof width === 'number') return width;
+  if (typeof width === 'number') return positiveWidth(width, width);
   const named: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
   if (named[width]) return named[width];
   const m = /^(\d+)\s*(ms|s|m|min|h|d)$/.exec(width.trim());
   if (!m) throw new Error(`invalid time bucket '${width}': expected e.g. '1m', '1h', '1d'`);
-  return Number(m[1]) * DURATION_MS[m[2]!]!;
+  return positiveWidth(Number(m[1]) * DURATION_MS[m[2]!]!, width);
+}
+
+// a width of 0 (or less) would floor every time to NaN: one null bucket instead of an error
+function positiveWidth(ms: number, width: string | number): number {
+  if (!(ms > 0 && Number.isFinite(ms))) throw new Error(`invalid time bucket ${JSON.stringify(width)}: the width must be a positive duration, e.g. '1m', '1h', '1d' or ms`);
+  return ms;
 }
 
 type ExprLike = ExprBuilder | Expr | Scalar;
@@ -120,4 +127,48 @@ export function exprName(e: Expr): string {
     }
     default: return e.op;
   }
+}
+
+/** The error for a column that is not a record field. */
+export function unknownColumn(name: string): Error {
+  return new Error(`unknown column '${name}': expected one of ${RECORD_FIELDS.join(', ')} (or a name given with withColumn)`);
+}
+
+/**
+ * Check an expression on the main thread, before any task runs: every column is a record field and
+ * every regular expression compiles. A worker would meet the same mistake once per partition.
+ */
+export function checkExpr(e: Expr): void {
+  switch (e.op) {
+    case 'col': if (!isRecordField(e.name)) throw unknownColumn(e.name); break;
+    case 'lit': break;
+    case 'cmp':
+      checkLevelLiteral(e.left, e.right);
+      checkLevelLiteral(e.right, e.left);
+      checkExpr(e.left); checkExpr(e.right); break;
+    case 'arith': checkExpr(e.left); checkExpr(e.right); break;
+    case 'and': case 'or': e.args.forEach(checkExpr); break;
+    case 'not': case 'isNull': checkExpr(e.arg); break;
+    case 'matches': new RegExp(e.pattern, e.flags); checkExpr(e.expr); break;
+    case 'in':
+      for (const v of e.values) checkLevelLiteral(e.expr, { op: 'lit', value: v });
+      checkExpr(e.expr); break;
+    case 'bucket': checkExpr(e.expr); break;
+  }
+}
+
+/**
+ * A level compared with a word that is no level: 'ERRORS' would normalise to UNKNOWN and match the
+ * records whose level could not be read, not fail to match.
+ */
+function checkLevelLiteral(c: Expr, l: Expr): void {
+  if (c.op !== 'col' || c.name !== 'level' || l.op !== 'lit' || typeof l.value !== 'string') return;
+  if (normalizeLevel(l.value) === UNKNOWN_LEVEL && l.value.trim().toUpperCase() !== 'UNKNOWN') {
+    throw new Error(`'${l.value}' is not a level: expected one of ${LEVELS.join(', ')} (any case) or an alias such as WARNING, ERR, CRIT`);
+  }
+}
+
+/** Whether an expression's values are times (ms since epoch): the timestamp column or a bucket of one. */
+export function isTimeExpr(e: Expr): boolean {
+  return (e.op === 'col' && e.name === 'timestamp') || (e.op === 'bucket' && isTimeExpr(e.expr));
 }

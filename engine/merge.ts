@@ -7,8 +7,9 @@ import {
   DataType, Dictionary, Field, Float64, Int32, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8,
   makeData, makeVector, tableFromIPC, type Data, type Vector,
 } from 'apache-arrow';
-import type { Scalar, Expr } from './expr.js';
+import { isTimeExpr, type Scalar, type Expr } from './expr.js';
 import { getAggregate, stateSlots } from './aggregate/registry.js';
+import type { Aggregate, AggSpec } from './aggregate/aggregate.js';
 import type { GroupPartial, QuerySpec, RowsPartial } from './plan.js';
 
 /** One merged group as entries() shows it: its key values and reduce-side states. */
@@ -188,11 +189,12 @@ export class GroupMerger {
       for (let k = 0; k < w; k++) row[k] = keyCols[k]![g]!;
       for (let a = 0; a < aggs.length; a++) {
         const { spec, agg, states } = aggs[a]!;
-        const v = agg.finish(states[g], spec);
-        row[w + a] = (v !== null && typeof v === 'object' ? JSON.stringify(v) : v) as Scalar;
+        row[w + a] = finished(agg, spec, states[g]);
       }
       out[i] = row;
     }
+    // no key and no row: still the one row of a whole-scan aggregation (count 0, min null), as SQL gives
+    if (w === 0 && n === 0 && !this.only) out.push(aggs.map(({ spec, agg }) => finished(agg, spec, emptyState(agg, spec))));
     out.sort((x, y) => {
       for (let k = 0; k < w; k++) {
         const c = compareScalar(x[k]!, y[k]!);
@@ -209,7 +211,8 @@ export class GroupMerger {
     const names = [...this.query.groupBy.map((g) => g.name), ...this.query.aggs.map((a) => a.name)];
     const kinds: ColumnKind[] = [
       ...this.query.groupBy.map((g) => keyKind(g.expr)),
-      ...this.query.aggs.map((a) => aggKind(getAggregate(a.kind).outputType(a))),
+      // the first and last time of a group is a time, as its keys are
+      ...this.query.aggs.map((a) => ((a.kind === 'min' || a.kind === 'max') && a.input && isTimeExpr(a.input) ? 'timestamp' : aggKind(getAggregate(a.kind).outputType(a)))),
     ];
     const cols: Record<string, Vector> = {};
     names.forEach((name, k) => { cols[name] = toVector(rows.map((r) => r[k]!), kinds[k]!); });
@@ -217,10 +220,25 @@ export class GroupMerger {
   }
 }
 
+/** An aggregation's output value for a state (objects as JSON). */
+function finished(agg: Aggregate, spec: AggSpec, state: unknown): Scalar {
+  const v = agg.finish(state, spec);
+  return (v !== null && typeof v === 'object' ? JSON.stringify(v) : v) as Scalar;
+}
+
+/** The reduce-side state of a group no row reached: the map side's initial state, encoded and decoded. */
+function emptyState(agg: Aggregate, spec: AggSpec): unknown {
+  const col = agg.map(spec);
+  col.bind?.(() => null);
+  col.init(1);
+  return agg.decode(col.encode(1, () => null), 0, spec);
+}
+
 type ColumnKind = 'timestamp' | 'int' | 'float' | 'string' | 'auto';
 
 function keyKind(e: Expr): ColumnKind {
-  if (e.op === 'bucket' || (e.op === 'col' && e.name === 'timestamp')) return 'timestamp';
+  // a bucket of a number (status_code, response_time_ms) is a number, not a time
+  if (isTimeExpr(e)) return 'timestamp';
   if (e.op === 'col' && ['level', 'service', 'ip', 'endpoint', 'method', 'message', 'file'].includes(e.name)) return 'string';
   return 'auto';
 }

@@ -3,6 +3,7 @@
  * map side of every query in the plan. Used by the worker thread and, in-process, by tests.
  */
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { readGzipPartition, readPartition, type LineSink, type ReadStats } from '../partitions/lines.js';
 import { Batch, makeDictionaries, type Dictionaries } from './batch.js';
 import { Compiler } from './compile.js';
@@ -111,12 +112,17 @@ function compileQuery(q: QuerySpec, compiler: Compiler, vectors: BatchVectors, R
   };
 }
 
-/** Read the first line of a file (CSV header). */
-function readFirstLine(file: string): string {
+/** Read the first line of a file (CSV header); of its content for a gzip file. */
+function readFirstLine(file: string, gzip: boolean): string {
   const fd = openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
+    let buf = Buffer.alloc(64 * 1024);
+    let n = readSync(fd, buf, 0, buf.length, 0);
+    if (gzip) {
+      // the start of the stream inflates without the rest (a sync flush, not the end of the file)
+      buf = gunzipSync(buf.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      n = buf.length;
+    }
     let end = buf.indexOf(10);
     if (end < 0 || end > n) end = n;
     if (end > 0 && buf[end - 1] === 13) end--;
@@ -248,7 +254,7 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   const parser: LineParser = format.create({
     file: part.file,
     options: spec.scan.options,
-    header: format.needsHeader ? readFirstLine(part.file) : undefined,
+    header: format.needsHeader ? readFirstLine(part.file, part.gzip) : undefined,
     fields: neededFields(spec.queries),
     multiline,
   });

@@ -168,3 +168,34 @@ describe('quantile states travel as bins', () => {
     for (const q of QS) expect(agg.finish(restored, { ...spec, params: { q } })).toBe(s.getValueAtQuantile(q));
   });
 });
+
+describe('top_k', () => {
+  const spec: AggSpec = { kind: 'top_k', name: 't', params: { k: 3 } };
+  const agg = getAggregate('top_k');
+
+  it('lists the values most frequent first in its JSON, integer-like ones too (an object would sort them)', () => {
+    const values = [500, 500, 404, 200, 200, 200, 200, 503];
+    const codes = [...new Set(values)];
+    const col = agg.map(spec);
+    col.init(1);
+    for (const v of values) col.update(0, codes.indexOf(v));
+    const out = agg.finish(agg.decode(col.encode(1, (c) => codes[c]!), 0, spec), spec);
+    expect(out).toBe('{"200":4,"500":2,"404":1}');
+  });
+
+  it('breaks ties by code point, whatever the locale', () => {
+    const m = new Map<string | number, number>([['b', 1], ['B', 1], ['a', 1], ['é', 1], [10, 1], [9, 1]]);
+    expect(agg.finish(m as never, { ...spec, params: { k: 10 } })).toBe('{"9":1,"10":1,"B":1,"a":1,"b":1,"é":1}');
+  });
+});
+
+describe('quantile of values a sketch cannot hold', () => {
+  it('skips infinities (a division by zero) instead of failing the task', () => {
+    const spec: AggSpec = { kind: 'quantile', name: 'p50', params: { q: 0.5 } };
+    const agg = getAggregate('quantile');
+    const col = agg.map(spec);
+    col.init(1);
+    for (const v of [Infinity, 5, -Infinity, NaN, 5, 5]) col.update(0, v);
+    expect(agg.finish(agg.decode(col.encode(1, (c) => c), 0, spec), spec)).toBeCloseTo(5, 1);
+  });
+});

@@ -48,10 +48,22 @@ export const topK: Aggregate<Map<Scalar, number>> = {
   },
   finish: (m, spec) => {
     const k = Number(spec.params?.k ?? 10);
-    const rows = [...m].sort((x, y) => y[1] - x[1] || String(x[0]).localeCompare(String(y[0])));
-    return Object.fromEntries(rows.slice(0, k).map(([v, c]) => [String(v), c]));
+    // ties by code point, not localeCompare: which values make the cut must not depend on the process's locale
+    const rows = [...m].sort((x, y) => y[1] - x[1] || byValue(x[0], y[0]));
+    // the JSON text itself, most frequent first: an object would list integer-like keys (status codes) in ascending order
+    return `{${rows.slice(0, k).map(([v, c]) => `${JSON.stringify(String(v))}:${c}`).join(',')}}`;
   },
   outputType: () => 'json',
   save: (m) => [...m],
   restore: (x) => new Map(x as [Scalar, number][]),
 };
+
+/** Numbers ascending, then strings by code point (a total order that no locale changes). */
+function byValue(a: Scalar, b: Scalar): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}

@@ -130,7 +130,8 @@ export const quantile: Aggregate<QuantileState> = {
     const rel = accuracy(spec);
     return {
       init: (n) => { while (sketches.length < n) sketches.push(new (Sketch())({ relativeAccuracy: rel })); },
-      update: (g, v) => { if (v === v) sketches[g]!.accept(v); },
+      // NaN is null; an infinity (a division by zero in an expression) has no bin: its key would be infinite
+      update: (g, v) => { if (v - v === 0) sketches[g]!.accept(v); },
       encode: (n) => sketches.slice(0, n).map(encodeSketch),
     };
   },

@@ -8,7 +8,7 @@ describe('parseNumber', () => {
   it.each(valid)('reads %s as Number() does', (s) => {
     expect(parseNumber(bytes(s), 0, s.length)).toBe(Number(s));
   });
-  it.each(['', '-', '.', 'abc', '12ms', '1.2.3', '1e', '--1', ' 1'])('gives NaN for %j', (s) => {
+  it.each(['', '-', '.', 'abc', '12ms', '1.2.3', '1e', '--1', ' 1', '1e999', '-1e400', '9'.repeat(400)])('gives NaN for %j', (s) => {
     expect(parseNumber(bytes(s), 0, s.length)).toBeNaN();
   });
   it('reads only [s, e) of the buffer', () => {

@@ -54,7 +54,10 @@ export function parseNumberTo(buf: Uint8Array, s: number, e: number, out: Float6
 function slowNumber(buf: Uint8Array, s: number, e: number): number {
   const t = Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1');
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return NaN;
-  return Number(t);
+  // a number past a double (1e999, 400 digits) is no value: an Infinity in a quantile sketch failed
+  // the whole run (its store grew an array to an infinite key), and turned sums and means into NaN
+  const v = Number(t);
+  return Number.isFinite(v) ? v : NaN;
 }
 
 /** Index of the first byte at or after i that is not a space or tab. */

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../api.js';
 import { col, count } from '../index.js';
 import type { Batch } from '../batch.js';
+import { LEVELS } from '../schema.js';
 import { mulberry32 } from '../random.js';
 import { parseLines } from '../testing/parse.js';
 
@@ -38,11 +40,64 @@ describe('csv format: quoted messages', () => {
     }
   });
 
+  it('reads a gzip CSV: its header is the first line of the content, not of the compressed bytes', async () => {
+    const gz = path.join(dir, 'q.csv.gz');
+    writeFileSync(gz, gzipSync(readFileSync(file)));
+    const plain = await engine.scan(file, { format: 'csv' }).groupBy('service').agg(count()).collect();
+    const zipped = await engine.scan(gz, { format: 'csv' }).groupBy('service').agg(count()).collect();
+    expect(zipped.toRows()).toEqual(plain.toRows());
+    expect(plain.toRows().reduce((s, r) => s + Number(r.count), 0)).toBe(300);
+  });
+
+  it('reads an empty CSV file as no lines, and a blank first line as no header (malformed lines), without failing the run', async () => {
+    const empty = path.join(dir, 'empty', 'a.csv');
+    const headless = path.join(dir, 'empty', 'b.csv');
+    mkdirSync(path.dirname(empty), { recursive: true });
+    writeFileSync(empty, '');
+    writeFileSync(headless, '\n2025-01-10T00:00:00Z,INFO,a,m\n');
+    const globbed = engine.scan([path.join(dir, 'empty', '*.csv'), file], { format: 'csv' });
+    const res = await engine.execute(globbed.scan, [globbed.agg(count()).toQuery()]);
+    expect(res.tables[0]!.toRows()).toEqual([{ count: 300 }]);
+    expect(res.stats).toMatchObject({ parsed: 300, malformed: 1, blank: 1 });
+    expect(res.stats.malformedSamples[0]).toMatchObject({ file: headless, line: 2, reason: 'no CSV header: the first line of the file is empty' });
+  });
+
   it('groups by the unescaped message', async () => {
     const t = await engine.scan(file, { format: 'csv' }).where(col('level').in(['ERROR'])).groupBy('message').agg(count()).collect();
     const msgs = t.toArray().map((r) => (r as { message: string }).message);
     expect(msgs).toContain('said "hi" to user_0, twice "0"');
     expect(msgs.some((m) => m.includes('""'))).toBe(false);
+  });
+});
+
+describe('csv format: field count', () => {
+  const header = 'timestamp,log_level,service,message';
+
+  it('counts a line with more fields than the header as malformed (an unquoted comma in the message), not a cut message', () => {
+    const { b, reasons } = parseLines('csv', [
+      '2025-01-10T00:00:00Z,INFO,a,hello, world',
+      '2025-01-10T00:00:00Z,INFO,a,"hello, world"',
+      '2025-01-10T00:00:00Z,INFO,a',
+      '2025-01-10T00:00:00Z,INFO,a,',
+    ], { header });
+    expect(reasons).toEqual(['expected 4 fields, found 5', null, 'expected 4 fields, found 3', null]);
+    expect(b.message(1)).toBe('hello, world');
+    // the same with projection (the columns past the last one read are only counted)
+    expect(parseLines('csv', ['2025-01-10T00:00:00Z,INFO,a,hello, world'], { header, fields: new Set(['timestamp', 'level']) }).reasons)
+      .toEqual(['expected 4 fields, found 5']);
+  });
+});
+
+describe('csv format: level', () => {
+  it('reads a level with spaces around it (a CSV written with ", ") as that level, and a blank one as no level', () => {
+    const { b, reasons } = parseLines('csv', [
+      '2025-01-10T00:00:00Z, ERROR,a,m',
+      '2025-01-10T00:00:00Z,\tWarning ,a,m',
+      '2025-01-10T00:00:00Z," crit ",a,m',
+      '2025-01-10T00:00:00Z,  ,a,m',
+    ], { header: 'timestamp,log_level,service,message' });
+    expect(reasons).toEqual([null, null, null, 'no level']);
+    expect([...b.level.subarray(0, 3)].map((c) => LEVELS[c])).toEqual(['ERROR', 'WARN', 'CRITICAL']);
   });
 });
 

@@ -150,10 +150,16 @@ class CsvParser implements LineParser {
             haveTs = true;
             break;
           }
-          case Field.Level:
-            b.level[row] = text === null ? levelFromBytes(buf, fs, fe) : normalizeLevel(text);
-            haveLevel = fe > fs;
+          case Field.Level: {
+            // a level is a word: ' ERROR' (a CSV written with ', ') is ERROR, as normalizeLevel trims it
+            let ls = fs;
+            let le = fe;
+            while (ls < le && (buf[ls] === 32 || buf[ls] === 9)) ls++;
+            while (le > ls && (buf[le - 1] === 32 || buf[le - 1] === 9)) le--;
+            b.level[row] = text === null ? levelFromBytes(buf, ls, le) : normalizeLevel(text);
+            haveLevel = le > ls;
             break;
+          }
           case Field.Message:
             // an escaped message stays bytes too; message(i) undoes the doubled quotes when read
             b.msgStart[row] = fs;
@@ -178,7 +184,9 @@ class CsvParser implements LineParser {
       if (i >= e) break;
       i++; // the delimiter
     }
-    if (col < fields.length) return `expected ${fields.length} fields, found ${col}`;
+    // more fields than the header names is an unquoted delimiter in a value ("hello, world"): a cut
+    // message read as "hello" would be a wrong record, not a parsed one
+    if (col !== fields.length) return `expected ${fields.length} fields, found ${col}`;
     if (!haveTs) return 'no timestamp';
     if (!haveLevel) return 'no level';
     if (!haveMsg) return 'no message';
@@ -195,6 +203,13 @@ class CsvParser implements LineParser {
   }
 }
 
+/** The parser of a file whose first line is empty: no column is known, so no line parses. */
+const NO_HEADER: LineParser = {
+  skipsHeader: true,
+  parse: () => 'no CSV header: the first line of the file is empty',
+  startsRecord: () => true,
+};
+
 export const csvFormat: Format = {
   name: 'csv',
   needsHeader: true,
@@ -202,6 +217,9 @@ export const csvFormat: Format = {
   multilineRecords: (options) => Boolean(options.csv?.multiline),
   create(ctx: FormatContext) {
     const delimiter = ctx.options.csv?.delimiter ?? ',';
+    // an empty file (a log just rotated) has no header and no line: nothing to map, nothing to fail
+    // the run for; lines under a blank first line are malformed, each with the reason
+    if ((ctx.header ?? '').trim() === '') return NO_HEADER;
     const header = splitHeader(ctx.header ?? '', delimiter);
     const fields = mapColumns(header, ctx.options, ctx.file);
     // projection: columns no query reads are only stepped over (timestamp and level are always
