@@ -55,10 +55,22 @@ function firstOf(getters: readonly Getter[], obj: Json): unknown {
 export function epochToMs(v: number): number {
   if (!Number.isFinite(v)) return NaN;
   const a = Math.abs(v);
-  if (a < 1e11) return Math.floor(v * 1000);
+  if (a < 1e11) return Number.isInteger(v) ? v * 1000 : secondsToMs(v);
   if (a < 1e14) return Math.floor(v);
   if (a < 1e17) return Math.floor(v / 1e3);
   return Math.floor(v / 1e6);
+}
+
+/**
+ * ms of fractional epoch seconds, sub-ms digits truncated, from the number's decimal digits:
+ * 1092925497.768 * 1000 is 1092925497767.9999 in doubles, so the product would lose a ms.
+ */
+function secondsToMs(v: number): number {
+  const t = String(v);
+  const dot = t.indexOf('.');
+  if (dot < 0 || t.includes('e')) return Math.floor(v * 1000);
+  const frac = t.slice(dot + 1);
+  return Math.floor(Number(t.slice(0, dot) + frac.slice(0, 3).padEnd(3, '0') + '.' + (frac.slice(3) || '0')));
 }
 
 /** Level code of a numeric level: pino/bunyan (10 trace … 60 fatal) or syslog severity (0 emerg … 7 debug). */
