@@ -118,6 +118,17 @@ describe('jsonl format', () => {
     expect(b.timestamp[1]).toBeNaN();
   });
 
+  it('reads a number with the configured strptime layout, not as epoch time', () => {
+    const { b, errors } = parseLines('{"when":20250110120515,"msg":"a"}\n{"when":1736510715,"msg":"b"}\n{"when":"20250110120515","msg":"c"}', {
+      timestamp: { from: 'when', format: '%Y%m%d%H%M%S' },
+    });
+    expect(errors).toEqual([null, 'bad timestamp', null]);
+    expect(b.timestamp[0]).toBe(Date.parse('2025-01-10T12:05:15Z'));
+    expect(b.timestamp[1]).toBe(Date.parse('2025-01-10T12:05:15Z'));
+    const epoch = parseLines('{"when":1736510715}', { timestamp: { from: 'when', format: '%s' } });
+    expect(epoch.b.timestamp[0]).toBe(Date.parse('2025-01-10T12:05:15Z'));
+  });
+
   it('stringifies non-string values for text fields', () => {
     const { b } = parseLines('{"message":{"a":1},"service":42,"ip":null}');
     expect(b.message(0)).toBe('{"a":1}');

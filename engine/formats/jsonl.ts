@@ -103,6 +103,8 @@ class JsonlParser implements LineParser {
   /** Paths joined with a space for timestamp.from (several) — empty when ts is used. */
   private readonly tsJoin: Getter[] = [];
   private readonly tsReader: TimestampReader;
+  /** The config gives the timestamp's strptime layout: numbers are read with it too. */
+  private readonly tsFormat: boolean;
   private readonly level: Getter[];
   private readonly levels = new LevelSetter();
   private readonly message: Getter[];
@@ -131,6 +133,7 @@ class JsonlParser implements LineParser {
     }
     // a guessed timestamp that does not parse is null, a configured one makes the line malformed
     this.tsReader = makeTimestampReader(options, explicitTs);
+    this.tsFormat = options.timestamp?.format !== undefined;
     this.level = getters('level');
     this.message = getters('message');
     for (const f of DICT_FIELDS) {
@@ -170,7 +173,8 @@ class JsonlParser implements LineParser {
       const v = firstOf(this.ts, o);
       if (v !== undefined) {
         seen = true;
-        t = typeof v === 'number' ? epochToMs(v) : typeof v === 'string' ? this.tsReader.read(v) : NaN;
+        // a number is epoch time, unless the config gives its layout (`%Y%m%d%H%M%S` of 20250110120515)
+        t = typeof v === 'number' && !this.tsFormat ? epochToMs(v) : typeof v === 'string' || typeof v === 'number' ? this.tsReader.read(String(v)) : NaN;
       }
     }
     if (seen && t !== t && this.tsReader.strict) return 'bad timestamp';
