@@ -100,3 +100,39 @@ describe('the same counts on 1 to 4 worker threads', () => {
     }
   });
 });
+
+describe('multi-line records', () => {
+  it('read the same whatever the cut and wherever the read buffer turns over: lines joined by one \\n, CRs and blank lines out', async () => {
+    // over 4 MiB (the read buffer), CRLF, with a blank line inside some traces: whole-file reads
+    // carry the records that straddle a buffer turn-over in a copy, the others in place
+    const lines: string[] = [];
+    const expected: string[] = [];
+    let bytes = 0;
+    for (let i = 0; bytes < 4.6 * 1024 * 1024; i++) {
+      const ts = `2025-01-10 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},000`;
+      if (i % 3 === 0) {
+        lines.push(`${ts} ERROR api request ${i} failed`, `java.lang.IllegalStateException: boom ${i}`, ...(i % 2 === 0 ? [''] : []), '\tat com.acme.Handler.run(Handler.java:42)');
+        expected.push(`request ${i} failed\njava.lang.IllegalStateException: boom ${i}\n\tat com.acme.Handler.run(Handler.java:42)`);
+      } else {
+        lines.push(`${ts} INFO api request ${i} served with some padding to make the file grow faster`);
+        expected.push(`request ${i} served with some padding to make the file grow faster`);
+      }
+      bytes += expected[expected.length - 1]!.length + 60;
+    }
+    const file = path.join(dir, 'multi-crlf.log');
+    writeFileSync(file, lines.join('\r\n') + '\r\n');
+    const engine = await Engine.start({ executor: 'inline' });
+    try {
+      for (const size of ['1GB', '1MB', '3MB']) {
+        const logs = engine.scan(file, { format: 'text', partitionSize: size, multiline: true });
+        const res = await engine.execute(logs.scan, [logs.select('message').toQuery()]);
+        const messages = res.tables[0]!.toRows().map((r) => r.message);
+        expect(messages.length, size).toBe(expected.length);
+        const wrong = messages.findIndex((m, i) => m !== expected[i]);
+        expect(wrong === -1 ? null : { size, i: wrong, got: messages[wrong], want: expected[wrong] }).toBeNull();
+      }
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -327,8 +327,17 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
     : task;
 
   function extend(buf: Buffer, s: number, e: number): void {
-    if (side !== null) side = Buffer.concat([side, Buffer.from('\n'), buf.subarray(s, e)]);
-    else pendE = e;
+    if (side !== null) {
+      side = Buffer.concat([side, Buffer.from('\n'), buf.subarray(s, e)]);
+    } else if (s === pendE + 1) {
+      pendE = e;
+    } else {
+      // a CR or blank lines between the record's lines: close them up in place (the reader is past
+      // them), so a record reads as its lines joined by one '\n', as the copy above has it
+      buf.copy(buf, pendE + 1, s, e);
+      buf[pendE] = 10;
+      pendE += 1 + e - s;
+    }
   }
 
   maybeFault(spec);

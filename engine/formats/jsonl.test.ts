@@ -98,6 +98,17 @@ describe('jsonl format', () => {
     expect(numericLevel(2)).toBe(LEVEL_CODE.CRITICAL);
   });
 
+  it('reads fractional epoch seconds to the ms their digits say, as the same value as a string', () => {
+    // 1092925497.768 * 1000 is 1092925497767.9999 in doubles
+    const { b } = parseLines(['{"ts":1092925497.768}', '{"ts":"1092925497.768"}', '{"ts":1084070573.57}', '{"ts":1736510715.4567}', '{"ts":-1.2345}'].join('\n'));
+    expect(Array.from(b.timestamp.subarray(0, 5))).toEqual([1092925497768, 1092925497768, 1084070573570, 1736510715456, -1235]);
+    for (let k = 0; k < 2000; k++) {
+      const sec = 1_000_000_000 + k * 4_999_993;
+      const ms = (k * 37) % 1000;
+      expect(epochToMs(Number(`${sec}.${String(ms).padStart(3, '0')}`))).toBe(sec * 1000 + ms);
+    }
+  });
+
   it('joins several timestamp paths for a strptime format, in the configured zone', () => {
     const { b, errors } = parseLines('{"date":"081109","time":"203615","message":"m"}\n{"date":"081109","message":"no time"}', {
       timestamp: { from: ['date', 'time'], format: '%y%m%d %H%M%S' }, timezone: '+01:00',
@@ -105,6 +116,17 @@ describe('jsonl format', () => {
     expect(errors).toEqual([null, null]);
     expect(b.timestamp[0]).toBe(Date.parse('2008-11-09T19:36:15Z'));
     expect(b.timestamp[1]).toBeNaN();
+  });
+
+  it('reads a number with the configured strptime layout, not as epoch time', () => {
+    const { b, errors } = parseLines('{"when":20250110120515,"msg":"a"}\n{"when":1736510715,"msg":"b"}\n{"when":"20250110120515","msg":"c"}', {
+      timestamp: { from: 'when', format: '%Y%m%d%H%M%S' },
+    });
+    expect(errors).toEqual([null, 'bad timestamp', null]);
+    expect(b.timestamp[0]).toBe(Date.parse('2025-01-10T12:05:15Z'));
+    expect(b.timestamp[1]).toBe(Date.parse('2025-01-10T12:05:15Z'));
+    const epoch = parseLines('{"when":1736510715}', { timestamp: { from: 'when', format: '%s' } });
+    expect(epoch.b.timestamp[0]).toBe(Date.parse('2025-01-10T12:05:15Z'));
   });
 
   it('stringifies non-string values for text fields', () => {

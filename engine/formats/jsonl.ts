@@ -55,10 +55,22 @@ function firstOf(getters: readonly Getter[], obj: Json): unknown {
 export function epochToMs(v: number): number {
   if (!Number.isFinite(v)) return NaN;
   const a = Math.abs(v);
-  if (a < 1e11) return Math.floor(v * 1000);
+  if (a < 1e11) return Number.isInteger(v) ? v * 1000 : secondsToMs(v);
   if (a < 1e14) return Math.floor(v);
   if (a < 1e17) return Math.floor(v / 1e3);
   return Math.floor(v / 1e6);
+}
+
+/**
+ * ms of fractional epoch seconds, sub-ms digits truncated, from the number's decimal digits:
+ * 1092925497.768 * 1000 is 1092925497767.9999 in doubles, so the product would lose a ms.
+ */
+function secondsToMs(v: number): number {
+  const t = String(v);
+  const dot = t.indexOf('.');
+  if (dot < 0 || t.includes('e')) return Math.floor(v * 1000);
+  const frac = t.slice(dot + 1);
+  return Math.floor(Number(t.slice(0, dot) + frac.slice(0, 3).padEnd(3, '0') + '.' + (frac.slice(3) || '0')));
 }
 
 /** Level code of a numeric level: pino/bunyan (10 trace … 60 fatal) or syslog severity (0 emerg … 7 debug). */
@@ -91,6 +103,8 @@ class JsonlParser implements LineParser {
   /** Paths joined with a space for timestamp.from (several) — empty when ts is used. */
   private readonly tsJoin: Getter[] = [];
   private readonly tsReader: TimestampReader;
+  /** The config gives the timestamp's strptime layout: numbers are read with it too. */
+  private readonly tsFormat: boolean;
   private readonly level: Getter[];
   private readonly levels = new LevelSetter();
   private readonly message: Getter[];
@@ -119,6 +133,7 @@ class JsonlParser implements LineParser {
     }
     // a guessed timestamp that does not parse is null, a configured one makes the line malformed
     this.tsReader = makeTimestampReader(options, explicitTs);
+    this.tsFormat = options.timestamp?.format !== undefined;
     this.level = getters('level');
     this.message = getters('message');
     for (const f of DICT_FIELDS) {
@@ -158,7 +173,8 @@ class JsonlParser implements LineParser {
       const v = firstOf(this.ts, o);
       if (v !== undefined) {
         seen = true;
-        t = typeof v === 'number' ? epochToMs(v) : typeof v === 'string' ? this.tsReader.read(v) : NaN;
+        // a number is epoch time, unless the config gives its layout (`%Y%m%d%H%M%S` of 20250110120515)
+        t = typeof v === 'number' && !this.tsFormat ? epochToMs(v) : typeof v === 'string' || typeof v === 'number' ? this.tsReader.read(String(v)) : NaN;
       }
     }
     if (seen && t !== t && this.tsReader.strict) return 'bad timestamp';

@@ -188,6 +188,27 @@ describe('pattern format on single lines', () => {
     expect(line('081109 203615 148 INFO x.Y: m', { pattern: hdfs, timestamp: ts }).b.timestamp[0]).toBe(Date.parse('2008-11-09T20:36:15Z'));
   });
 
+  it('numbers the fields right when the literal text has groups of its own (Loghub Thunderbird and Mac formats)', () => {
+    const thunderbird = '<Label> <Timestamp> <Date> <User> <Month> <Day> <Time> <Location> <Component>(\\[<PID>\\])?: <Content>';
+    const fields = { service: 'Component', message: 'Content', status_code: 'PID' };
+    const { b, err } = line('- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root', { pattern: thunderbird, fields });
+    expect(err).toBeNull();
+    expect(b.dicts.service.values[b.service[0]!]).toBe('crond(pam_unix)');
+    expect(b.status_code[0]).toBe(2915);
+    expect(b.message(0)).toBe('session closed for user root');
+    // the optional group absent: the fields after it still line up
+    const noPid = line('- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 kernel: eth0: link up', { pattern: thunderbird, fields });
+    expect(noPid.b.dicts.service.values[noPid.b.service[0]!]).toBe('kernel');
+    expect(noPid.b.status_code[0]).toBeNaN();
+    expect(noPid.b.message(0)).toBe('eth0: link up');
+    const mac = '<Month>  <Date> <Time> <User> <Component>\\[<PID>\\]( \\(<Address>\\))?: <Content>';
+    const m = line('Jul  1 09:01:05 calvisitor-10-105-160-95 com.apple.xpc.launchd[1] (com.apple.xpc.launchd.domain.pid.WebContent.35959): Service exited due to SIGKILL', { pattern: mac });
+    expect(m.err).toBeNull();
+    expect(m.b.dicts.service.values[m.b.service[0]!]).toBe('com.apple.xpc.launchd');
+    expect(m.b.message(0)).toBe('Service exited due to SIGKILL');
+    expect(loghubRegex(mac).names).toEqual(new Map([['Month', 1], ['Date', 2], ['Time', 3], ['User', 4], ['Component', 5], ['PID', 6], ['Address', 8], ['Content', 9]]));
+  });
+
   it('reads a timestamp in the configured zone', () => {
     const { b } = line('2025-01-10 12:05:15,456 INFO auth: ok', { pattern: '<Date> <Time> <Level> <Component>: <Content>', timezone: 'Europe/Paris', timestamp: { from: ['Date', 'Time'] } });
     expect(b.timestamp[0]).toBe(Date.parse('2025-01-10T11:05:15.456Z'));

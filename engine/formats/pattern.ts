@@ -5,12 +5,12 @@
  * text is regular-expression source (so `sshd\[<Pid>\]` works), anchored at both ends.
  */
 import type { Batch } from '../batch.js';
-import { CaptureMapping } from './captures.js';
+import { CaptureMapping, positionalGroups } from './captures.js';
 import type { Format, FormatContext, LineParser } from './format.js';
 
 /** The regex source of a Loghub format string and its capture-group numbers by name. */
 export function loghubRegex(format: string): { source: string; names: Map<string, number> } {
-  const names = new Map<string, number>();
+  const fields: string[] = [];
   let source = '';
   // split keeps the <Name> separators at odd indices, as Python's re.split with a group does
   const parts = format.split(/(<[^<>]+>)/);
@@ -20,13 +20,18 @@ export function loghubRegex(format: string): { source: string; names: Map<string
       source += part.replace(/ +/g, '\\s+');
     } else {
       const name = part.slice(1, -1);
-      if (names.has(name)) throw new Error(`pattern: field <${name}> appears twice in '${format}'`);
-      // positional groups: no per-match `groups` object, and any name is allowed
-      names.set(name, names.size + 1);
-      source += '(.*?)';
+      if (fields.includes(name)) throw new Error(`pattern: field <${name}> appears twice in '${format}'`);
+      // named by position here (any name is allowed); the literal text may hold groups of its own
+      // (Loghub's Mac and Thunderbird formats: `<Component>(\[<PID>\])?`), so numbers are counted
+      source += `(?<__f${fields.length}>.*?)`;
+      fields.push(name);
     }
   }
-  return { source: '^' + source + '$', names };
+  // positional groups: no per-match `groups` object
+  const compiled = positionalGroups('^' + source + '$');
+  const names = new Map<string, number>();
+  fields.forEach((name, i) => names.set(name, compiled.names.get(`__f${i}`)!));
+  return { source: compiled.source, names };
 }
 
 /** Whether a byte is whitespace in Python's str.strip() sense (ASCII part). */
@@ -41,14 +46,17 @@ class PatternParser implements LineParser {
   constructor(ctx: FormatContext) {
     const format = ctx.options.pattern;
     if (!format) throw new Error("format 'pattern' needs the option 'pattern', e.g. '<Date> <Time> <Level> <Component>: <Content>'");
-    const { source, names } = loghubRegex(format);
-    if (names.size === 0) throw new Error(`pattern: '${format}' has no <Name> field`);
+    let names: Map<string, number>;
     try {
+      const compiled = loghubRegex(format);
+      names = compiled.names;
       // 's': in multi-line mode a record spans lines and its last field takes them all
-      this.re = new RegExp(source, 's');
+      this.re = new RegExp(compiled.source, 's');
     } catch (err) {
+      if ((err as Error).message.startsWith('pattern:')) throw err;
       throw new Error(`pattern: '${format}' is not a valid pattern: ${(err as Error).message}`);
     }
+    if (names.size === 0) throw new Error(`pattern: '${format}' has no <Name> field`);
     this.mapping = new CaptureMapping(names, ctx.options, 'pattern');
   }
 

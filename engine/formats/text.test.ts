@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Batch } from '../batch.js';
+import { Batch, makeDictionaries } from '../batch.js';
 import { mulberry32 } from '../random.js';
+import { LEVEL_CODE } from '../schema.js';
 import { parseLines } from '../testing/parse.js';
+import { textFormat } from './text.js';
 
 /** Parse every line with the given needed fields; returns the batch (all rows parsed). */
 function parseAll(lines: string[], fields: ReadonlySet<string> | undefined): Batch {
@@ -58,5 +60,34 @@ describe('text format: the message end found beside the fields', () => {
     expect(full.message(1)).toBe('Timeout after 30s');
     expect(full.message(2)).toBe('retry=3 is not a key, then ip=10.0.0.2 in the middle and status=500');
     expect(full.message(4)).toBe('failed');
+  });
+});
+
+describe('text format: multi-line records', () => {
+  it('takes the level and service from the first line even when it has no message', () => {
+    const parser = textFormat.create({ file: 'f', options: {}, multiline: true });
+    const records = [
+      '2025-01-10 12:05:15,456 ERROR payment\njava.lang.NullPointerException\n\tat com.acme.Pay.run(Pay.java:7)',
+      '2025-01-10 12:05:15,456 ERROR payment\tboom\n\tat com.acme.Pay.run(Pay.java:7)',
+      '2025-01-10 12:05:15,456 ERROR\njava.lang.NullPointerException',
+    ];
+    const buf = Buffer.from(records.join('\n\n'));
+    const b = new Batch(4, makeDictionaries(), 'f');
+    b.buf = buf;
+    const reasons: (string | null)[] = [];
+    let pos = 0;
+    for (const r of records) {
+      const e = pos + Buffer.byteLength(r);
+      const row = b.begin(reasons.length, pos);
+      const reason = parser.parse(buf, pos, e, b, row);
+      if (reason !== null) b.discard();
+      reasons.push(reason);
+      pos = e + 2;
+    }
+    expect(reasons).toEqual([null, null, 'no service after the level']);
+    expect([b.service[0], b.service[1]].map((c) => b.dicts.service.values[c!])).toEqual(['payment', 'payment']);
+    expect(b.level[0]).toBe(LEVEL_CODE.ERROR);
+    expect(b.message(0)).toBe('java.lang.NullPointerException\n\tat com.acme.Pay.run(Pay.java:7)');
+    expect(b.message(1)).toBe('boom\n\tat com.acme.Pay.run(Pay.java:7)');
   });
 });

@@ -129,25 +129,25 @@ class TextParser implements LineParser {
   }
 
   parse(buf: Buffer, s: number, e: number, b: Batch, row: number): string | null {
-    const t = scanTimestamp(buf, s, e, this.zone, this.out);
+    // a multi-line record (a stack trace): its first line buf[s, fe) holds the timestamp, level,
+    // service and key=value tokens; the continuation lines (from nl on) are message text, not fields
+    let nl = this.multiline ? buf.indexOf(10, s) : -1;
+    if (nl >= e) nl = -1;
+    const fe = nl < 0 ? e : nl > s && buf[nl - 1] === 13 ? nl - 1 : nl;
+    const t = scanTimestamp(buf, s, fe, this.zone, this.out);
     if (t < 0) return 'no timestamp at the start of the line';
     b.timestamp[row] = this.out.value;
-    let i = skipSpaces(buf, t, e);
-    const le = tokenEnd(buf, i, e);
+    let i = skipSpaces(buf, t, fe);
+    const le = tokenEnd(buf, i, fe);
     if (le === i) return 'no level after the timestamp';
     const level = levelFromBytes(buf, i, le);
     if (level === UNKNOWN_LEVEL) return 'unknown level word';
     b.level[row] = level;
-    i = skipSpaces(buf, le, e);
-    const se = tokenEnd(buf, i, e);
+    i = skipSpaces(buf, le, fe);
+    const se = tokenEnd(buf, i, fe);
     if (se === i) return 'no service after the level';
     b.service[row] = b.dicts.service.intern(buf, i, se);
-    const ms = skipSpaces(buf, se, e);
-    // a multi-line record (a stack trace): its key=value tokens end its first line buf[ms, fe),
-    // and tokens in the continuation lines (from nl on) are message text, not fields
-    let nl = this.multiline ? buf.indexOf(10, ms) : -1;
-    if (nl >= e) nl = -1;
-    const fe = nl < 0 ? e : nl > ms && buf[nl - 1] === 13 ? nl - 1 : nl;
+    const ms = skipSpaces(buf, se, fe);
     // the message is the text before the structured key=value tokens the fields came from
     let me = this.wanted === 0 && !this.needMessage ? fe : scanKeyValues(buf, ms, fe, b, row, this.wanted, this.needMessage);
     while (me > ms && (buf[me - 1] === 32 || buf[me - 1] === 9)) me--;
@@ -156,7 +156,8 @@ class TextParser implements LineParser {
       b.setMessageText(row, buf.toString('utf8', ms, me) + buf.toString('utf8', nl, e));
       return null;
     }
-    b.msgStart[row] = ms;
+    // a first line with no message: the message is the continuation lines
+    b.msgStart[row] = nl >= 0 && ms === fe ? nl + 1 : ms;
     b.msgEnd[row] = nl < 0 && me > ms ? me : e;
     return null;
   }
