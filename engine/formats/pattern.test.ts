@@ -55,7 +55,7 @@ interface Dataset {
   pattern: string;
   timestamp?: FormatOptions['timestamp'];
   hasComponent: boolean;
-  /** Earliest and latest timestamp (OpenSSH: without the year, which is the current one). */
+  /** Earliest and latest timestamp (OpenSSH: without the year, which is guessed from today). */
   first: string;
   last: string;
   /** Sum of all timestamps in ms, computed with Python's strptime from the structured CSV. */
@@ -152,7 +152,7 @@ describe('pattern format on the Loghub 2k samples', () => {
     });
   }
 
-  it('OpenSSH: the default year is the current year, so only month/day/time are checked', () => {
+  it('OpenSSH: a date without a year gets one guessed from today (time.test.ts), so only month/day/time are checked', () => {
     const { b } = parseAll(Buffer.from('Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\n'), {
       pattern: '<Date> <Day> <Time> <Component> sshd\\[<Pid>\\]: <Content>',
       timestamp: { from: ['Date', 'Day', 'Time'], format: '%b %d %H:%M:%S' },

@@ -164,4 +164,21 @@ describe('compileStrptime', () => {
     expect(compileStrptime('%b %d', UTC)('Foo 10')).toBeNaN();
     expect(() => compileStrptime('%Q', UTC)).toThrow(/unsupported/);
   });
+
+  it('a date without a year takes the latest year in which it exists and is not ahead of now (syslog)', () => {
+    const syslog = (now: string, text: string): number => compileStrptime('%b %d %H:%M:%S', UTC, { now: ms(now) })(text);
+    // four days ahead of now: last year's, not a date in the future
+    expect(syslog('2026-12-06T07:00:00Z', 'Dec 10 06:55:46')).toBe(ms('2025-12-10T06:55:46Z'));
+    expect(syslog('2026-12-06T07:00:00Z', 'Dec  5 06:55:46')).toBe(ms('2026-12-05T06:55:46Z'));
+    // read in January, December is the year before
+    expect(syslog('2026-01-05T00:00:00Z', 'Dec 31 23:00:00')).toBe(ms('2025-12-31T23:00:00Z'));
+    // read just before New Year, a line within the day ahead is next year's
+    expect(syslog('2025-12-31T23:59:00Z', 'Jan  1 00:30:00')).toBe(ms('2026-01-01T00:30:00Z'));
+    // a leap day belongs to the last leap year
+    expect(syslog('2026-06-01T00:00:00Z', 'Feb 29 10:00:00')).toBe(ms('2024-02-29T10:00:00Z'));
+    // a year in the text, or one the caller fixes, is taken as it is
+    expect(compileStrptime('%Y %b %d', UTC, { now: ms('2026-12-06T00:00:00Z') })('2030 Dec 10')).toBe(ms('2030-12-10T00:00:00Z'));
+    expect(compileStrptime('%b %d', UTC, { defaultYear: 2020, now: ms('2026-12-06T00:00:00Z') })('Dec 10')).toBe(ms('2020-12-10T00:00:00Z'));
+    expect(compileStrptime('%b %d', UTC, { defaultYear: 2021 })('Feb 29')).toBeNaN();
+  });
 });

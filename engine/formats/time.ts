@@ -525,10 +525,24 @@ function matchName(str: string, i: number, names: readonly string[]): [number, n
   return [-1, -1];
 }
 
-/** Compile a strptime-style format into a parser of strings (NaN on mismatch); a format without a year takes opts.defaultYear (default: the current UTC year). */
-export function compileStrptime(format: string, zone: Zone, opts?: { defaultYear?: number }): (str: string) => number {
+/** How far ahead of `now` a date without a year may fall before it is taken as last year's (clock skew, zones). */
+const YEARLESS_AHEAD_MS = MS_DAY;
+
+/**
+ * Compile a strptime-style format into a parser of strings (NaN on mismatch).
+ *
+ * A format without a year (syslog's `%b %d %H:%M:%S`) takes the latest year, from `opts.now`'s
+ * (default: the time the parser is made) back, in which the date exists and is not more than a
+ * day ahead of `now`, as rsyslog and Logstash guess it: read on 2026-01-05, `Dec 31` is
+ * 2025-12-31, not a date eleven months ahead, and `Feb 29` is the last leap year's. With
+ * `opts.defaultYear` that year is taken as it is.
+ */
+export function compileStrptime(format: string, zone: Zone, opts?: { defaultYear?: number; now?: number }): (str: string) => number {
   const steps = compileSteps(format);
-  const defaultYear = opts?.defaultYear ?? new Date().getUTCFullYear();
+  const now = opts?.now ?? Date.now();
+  const defaultYear = opts?.defaultYear ?? new Date(now).getUTCFullYear();
+  // no year in the text: guess it (see above), unless the caller fixed it
+  const guessYear = opts?.defaultYear === undefined && !steps.some((st) => st.op === Op.Year || st.op === Op.Year2 || st.op === Op.Epoch);
   const maxWidth = (op: Op): number => (op === Op.Year ? 4 : op === Op.DayOfYear ? 3 : 2);
 
   return (str: string): number => {
@@ -658,15 +672,25 @@ export function compileStrptime(format: string, zone: Zone, opts?: { defaultYear
       if (pm === 1 && hour < 12) hour += 12;
       else if (pm === 0 && hour === 12) hour = 0;
     }
-    let days: number;
-    if (doy > 0) {
-      if (doy > (isLeap(year) ? 366 : 365)) return NaN;
-      days = daysFromCivil(year, 1, 1) + doy - 1;
-    } else {
-      if (day > daysInMonth(year, month)) return NaN;
-      days = daysFromCivil(year, month, day);
+    const at = (y: number): number => {
+      let days: number;
+      if (doy > 0) {
+        if (doy > (isLeap(y) ? 366 : 365)) return NaN;
+        days = daysFromCivil(y, 1, 1) + doy - 1;
+      } else {
+        if (day > daysInMonth(y, month)) return NaN;
+        days = daysFromCivil(y, month, day);
+      }
+      const local = days * MS_DAY + hour * MS_HOUR + minute * MS_MIN + second * 1000 + ms;
+      return offset === offset ? local - offset : zone.toUtc(local);
+    };
+    if (!guessYear) return at(year);
+    // the latest year in which the date exists and is not ahead of now: from next year's (read
+    // just before New Year, `Jan 1 00:30` is within a day) back (a leap day: 8 years at most)
+    for (let y = year + 1; y > year - 9; y--) {
+      const t = at(y);
+      if (t === t && t <= now + YEARLESS_AHEAD_MS) return t;
     }
-    const local = days * MS_DAY + hour * MS_HOUR + minute * MS_MIN + second * 1000 + ms;
-    return offset === offset ? local - offset : zone.toUtc(local);
+    return NaN;
   };
 }
