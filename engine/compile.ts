@@ -3,6 +3,7 @@
  * level columns compare as integer codes (literals are interned up front), so a filter
  * like level IN (ERROR, FATAL) is a byte lookup per row, never a string.
  */
+import './formats/linear-regexp.js';
 import type { Batch, Dictionaries } from './batch.js';
 import { unknownColumn, type Expr, type Scalar } from './expr.js';
 import { Interner } from './intern.js';

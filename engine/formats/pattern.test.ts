@@ -152,6 +152,17 @@ describe('pattern format on the Loghub 2k samples', () => {
     });
   }
 
+  it('a long line that does not match is one malformed line, not a stalled worker (linear-regexp.ts)', () => {
+    // 250 words without the format's ': ': ~20 s on the backtracking engine alone (2 s at 150
+    // words, 8 s at 200), ~20 ms once V8 may leave it; the timeout is a hang guard, not a speed bar
+    const words = Array.from({ length: 250 }, (_, i) => `w${i}`).join(' ');
+    const { b, errors } = parseAll(Buffer.from(`${words}\n081109 203615 148 INFO dfs.DataNode$PacketResponder: ok\n`), {
+      pattern: '<Date> <Time> <Pid> <Level> <Component>: <Content>',
+    });
+    expect(errors).toEqual([{ line: 0, reason: 'does not match pattern' }]);
+    expect(b.length).toBe(1);
+  }, 5_000);
+
   it('OpenSSH: a date without a year gets one guessed from today (time.test.ts), so only month/day/time are checked', () => {
     const { b } = parseAll(Buffer.from('Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\n'), {
       pattern: '<Date> <Day> <Time> <Component> sshd\\[<Pid>\\]: <Content>',

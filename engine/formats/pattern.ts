@@ -4,6 +4,7 @@
  * each `<Name>` captures `.*?`, runs of spaces match any whitespace, the other literal
  * text is regular-expression source (so `sshd\[<Pid>\]` works), anchored at both ends.
  */
+import './linear-regexp.js';
 import type { Batch } from '../batch.js';
 import { CaptureMapping, positionalGroups } from './captures.js';
 import type { Format, FormatContext, LineParser } from './format.js';

@@ -2,6 +2,7 @@
  * `regex`: a regular expression with named groups (options.regex); the groups map to
  * record fields through the same mapping as `pattern` (captures.ts).
  */
+import './linear-regexp.js';
 import type { Batch } from '../batch.js';
 import { CaptureMapping, positionalGroups } from './captures.js';
 import type { Format, FormatContext, LineParser } from './format.js';
