@@ -11,21 +11,22 @@ const LINES = [
   '2025-01-10 00:00:04,000 INFO api nothing',
 ];
 
-describe('lazy API: bad plans fail before any task runs, saying what is wrong', () => {
-  let dir: string;
-  let file: string;
-  let engine: Engine;
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'logframe-api-'));
-    file = path.join(dir, 'a.log');
-    writeFileSync(file, LINES.join('\n') + '\n');
-    engine = await Engine.start({ executor: 'inline' });
-  });
-  afterAll(async () => {
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+// one engine over one small file for every test below
+let dir: string;
+let file: string;
+let engine: Engine;
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'logframe-api-'));
+  file = path.join(dir, 'a.log');
+  writeFileSync(file, LINES.join('\n') + '\n');
+  engine = await Engine.start({ executor: 'inline' });
+});
+afterAll(async () => {
+  await engine.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
+describe('lazy API: bad plans fail before any task runs, saying what is wrong', () => {
   it('names an unknown column in a filter, a group key, an aggregation input and a select', async () => {
     const logs = engine.scan(file);
     await expect(logs.where(col('lvl').eq('ERROR')).agg(count()).collect()).rejects.toThrow(/unknown column 'lvl'.*expected one of timestamp, level/);
@@ -64,20 +65,6 @@ describe('lazy API: bad plans fail before any task runs, saying what is wrong', 
 });
 
 describe('lazy API: results', () => {
-  let dir: string;
-  let file: string;
-  let engine: Engine;
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'logframe-api-'));
-    file = path.join(dir, 'a.log');
-    writeFileSync(file, LINES.join('\n') + '\n');
-    engine = await Engine.start({ executor: 'inline' });
-  });
-  afterAll(async () => {
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('a global aggregation is one row even when no row passes the filter (as SQL and DataFrames give)', async () => {
     const t = await engine.scan(file).where(col('service').eq('nope'))
       .agg(count().as('n'), sum('bytes').as('s'), min('response_time_ms').as('lo'), countDistinct('ip').as('d'), quantile('response_time_ms', 0.5).as('p50')).collect();

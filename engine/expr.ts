@@ -172,3 +172,16 @@ function checkLevelLiteral(c: Expr, l: Expr): void {
 export function isTimeExpr(e: Expr): boolean {
   return (e.op === 'col' && e.name === 'timestamp') || (e.op === 'bucket' && isTimeExpr(e.expr));
 }
+
+/** Numbers first (ascending), then strings (code-point order), nulls last. */
+export function compareScalar(a: Scalar, b: Scalar): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}

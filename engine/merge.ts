@@ -7,7 +7,7 @@ import {
   DataType, Dictionary, Field, Float64, Int32, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8,
   makeData, makeVector, tableFromIPC, type Data, type Vector,
 } from 'apache-arrow';
-import { isTimeExpr, type Scalar, type Expr } from './expr.js';
+import { compareScalar, isTimeExpr, type Scalar, type Expr } from './expr.js';
 import { getAggregate, stateSlots } from './aggregate/registry.js';
 import type { Aggregate, AggSpec } from './aggregate/aggregate.js';
 import type { GroupPartial, QuerySpec, RowsPartial } from './plan.js';
@@ -247,18 +247,6 @@ function aggKind(t: string): ColumnKind {
   return t === 'int' ? 'int' : t === 'float' ? 'float' : t === 'string' || t === 'json' ? 'string' : 'auto';
 }
 
-/** Numbers first (ascending), then strings (code-point order), nulls last. */
-export function compareScalar(a: Scalar, b: Scalar): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'number') return -1;
-  if (typeof b === 'number') return 1;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
-}
 
 /** An Arrow vector for one output column. Ints become Int32 while they fit, else Float64. */
 function toVector(values: Scalar[], kind: ColumnKind): Vector {

@@ -1,5 +1,5 @@
 /** count_distinct (exact: sets of values merge by union) and top_k (exact counts, cut at finish). */
-import type { Scalar } from '../expr.js';
+import { compareScalar, type Scalar } from '../expr.js';
 import type { Aggregate, MapColumn } from './aggregate.js';
 
 /** Number of distinct non-null values. Exact; memory grows with the number of distinct values per group. */
@@ -49,7 +49,7 @@ export const topK: Aggregate<Map<Scalar, number>> = {
   finish: (m, spec) => {
     const k = Number(spec.params?.k ?? 10);
     // ties by code point, not localeCompare: which values make the cut must not depend on the process's locale
-    const rows = [...m].sort((x, y) => y[1] - x[1] || byValue(x[0], y[0]));
+    const rows = [...m].sort((x, y) => y[1] - x[1] || compareScalar(x[0], y[0]));
     // the JSON text itself, most frequent first: an object would list integer-like keys (status codes) in ascending order
     return `{${rows.slice(0, k).map(([v, c]) => `${JSON.stringify(String(v))}:${c}`).join(',')}}`;
   },
@@ -58,12 +58,3 @@ export const topK: Aggregate<Map<Scalar, number>> = {
   restore: (x) => new Map(x as [Scalar, number][]),
 };
 
-/** Numbers ascending, then strings by code point (a total order that no locale changes). */
-function byValue(a: Scalar, b: Scalar): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'number') return -1;
-  if (typeof b === 'number') return 1;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
-}
