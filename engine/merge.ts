@@ -247,7 +247,6 @@ function aggKind(t: string): ColumnKind {
   return t === 'int' ? 'int' : t === 'float' ? 'float' : t === 'string' || t === 'json' ? 'string' : 'auto';
 }
 
-
 /** An Arrow vector for one output column. Ints become Int32 while they fit, else Float64. */
 function toVector(values: Scalar[], kind: ColumnKind): Vector {
   let k = kind;

@@ -672,24 +672,22 @@ export function compileStrptime(format: string, zone: Zone, opts?: { defaultYear
       if (pm === 1 && hour < 12) hour += 12;
       else if (pm === 0 && hour === 12) hour = 0;
     }
-    const at = (y: number): number => {
+    // no year in the text: the latest year in which the date exists and is not ahead of now, from
+    // next year's (read just before New Year, `Jan 1 00:30` is within a day) back (a leap day: 8
+    // years at most); else the year read or fixed
+    const last = guessYear ? year - 8 : year;
+    for (let y = guessYear ? year + 1 : year; y >= last; y--) {
       let days: number;
       if (doy > 0) {
-        if (doy > (isLeap(y) ? 366 : 365)) return NaN;
+        if (doy > (isLeap(y) ? 366 : 365)) continue;
         days = daysFromCivil(y, 1, 1) + doy - 1;
       } else {
-        if (day > daysInMonth(y, month)) return NaN;
+        if (day > daysInMonth(y, month)) continue;
         days = daysFromCivil(y, month, day);
       }
       const local = days * MS_DAY + hour * MS_HOUR + minute * MS_MIN + second * 1000 + ms;
-      return offset === offset ? local - offset : zone.toUtc(local);
-    };
-    if (!guessYear) return at(year);
-    // the latest year in which the date exists and is not ahead of now: from next year's (read
-    // just before New Year, `Jan 1 00:30` is within a day) back (a leap day: 8 years at most)
-    for (let y = year + 1; y > year - 9; y--) {
-      const t = at(y);
-      if (t === t && t <= now + YEARLESS_AHEAD_MS) return t;
+      const t = offset === offset ? local - offset : zone.toUtc(local);
+      if (!guessYear || t <= now + YEARLESS_AHEAD_MS) return t;
     }
     return NaN;
   };
