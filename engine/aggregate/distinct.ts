@@ -57,4 +57,3 @@ export const topK: Aggregate<Map<Scalar, number>> = {
   save: (m) => [...m],
   restore: (x) => new Map(x as [Scalar, number][]),
 };
-
