@@ -197,6 +197,17 @@ describe('the log job', () => {
     expect(readFileSync(path.join(dir, 'out-stray-json', 'malformed.log'), 'utf8')).toContain('timestamp out of range');
   }, 60_000);
 
+  it('judges nothing when no line parsed: no health score, and a recommendation that says why', async () => {
+    const f = path.join(dir, 'none.log');
+    writeFileSync(f, 'not a log line\n\n');
+    const out = path.join(dir, 'out-none');
+    const o = await runJob(config('engine:\n  workers: 1', f, out));
+    expect([o.summary.parsed, o.summary.malformed, o.summary.blank]).toEqual([0, 1, 1]);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { health_score: unknown; health_status: unknown; recommendations: { area: string }[] };
+    expect([summary.health_score, summary.health_status]).toEqual([null, null]);
+    expect(summary.recommendations.map((r) => r.area)).toEqual(['NO_DATA']);
+  }, 60_000);
+
   it('writes parsed.arrow with the record schema\'s integer fields as integers', async () => {
     const f = path.join(dir, 'parsed.log');
     writeFileSync(f, [

@@ -54,8 +54,9 @@ export interface Summary {
   first_timestamp: string | null;
   last_timestamp: string | null;
   response_time_ms: { mean: number; p50: number; p95: number; p99: number } | null;
-  health_score: number;
-  health_status: string;
+  /** Null when no line was parsed (nothing to judge). */
+  health_score: number | null;
+  health_status: string | null;
   /** IMPROVING / STABLE / DEGRADING: the slope of the daily error rate (see jobs/analytics/s4.ts). */
   trend: string;
   /** Error types first seen within detection.templates.new_window of the end of the data. */
@@ -205,13 +206,14 @@ export function buildOutputs(
     levels: Object.fromEntries(LEVELS.filter((l) => results.levels.has(l)).map((l) => [l, results.levels.get(l)!])),
     first_timestamp: iso(results.firstTimestamp), last_timestamp: iso(results.lastTimestamp),
     response_time_ms: results.latency,
-    health_score: detection.health.score, health_status: detection.health.status,
+    // no line parsed: no score, rather than a perfect one
+    health_score: stats.parsed > 0 ? detection.health.score : null, health_status: stats.parsed > 0 ? detection.health.status : null,
     anomalies: detection.anomalies.length, incidents: detection.incidents.length, alerts: 0,
     anomalous_lines: lines ? lines.total : null, anomaly_types: typeBreakdown(lines),
     trend: trendOf.verdict,
     new_error_types: newTypes.length,
     recommendations: recommendations({
-      results, errors, errorRate: rate(errors, stats.parsed), health: detection.health, healthInputs: detection.healthInputs,
+      results, parsed: stats.parsed, errors, errorRate: rate(errors, stats.parsed), health: detection.health, healthInputs: detection.healthInputs,
       incidents: detection.incidents, errorTypes: types, newErrorTypes: newTypes, trend: trendOf.verdict,
     }),
     input: { files: stats.files, bytes: stats.bytes },

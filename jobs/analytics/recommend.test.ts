@@ -9,7 +9,7 @@ const svc = (service: string, total: number, errors: number, rtP95: number): Rec
 
 const quiet: RecommendInputs = {
   results: { services: [svc('api', 1000, 10, 120), svc('db', 500, 5, 80)], latency: { mean: 60, p50: 50, p95: 110, p99: 200 } },
-  errors: 15, errorRate: 0.01,
+  parsed: 1500, errors: 15, errorRate: 0.01,
   health: { score: 96.5, status: 'EXCELLENT', components: { errors: 3, slow: 0, success: 0, anomalies: 0.5, incidents: 0 } },
   healthInputs: { errorRate: 0.01, slowRate: 0.001, successRate: 0.99, anomalyRate: 0.003, incidents: { critical: 0, high: 0 } },
   incidents: [], errorTypes: [type(1, 'Timeout calling <*>', 15)], newErrorTypes: [], trend: 'STABLE',
@@ -21,6 +21,13 @@ describe('recommendations', () => {
     expect(r).toHaveLength(1);
     expect(r[0]!.area).toBe('OK');
     expect(r[0]!.finding).toBe('Health 96.5/100 (EXCELLENT): error rate 1.0%, no incidents, nothing new.');
+  });
+
+  it('with no line parsed, says so instead of judging (no health of 100 for logs no one read)', () => {
+    const r = recommendations({ ...quiet, results: { services: [], latency: null }, parsed: 0, errors: 0, errorRate: 0, errorTypes: [] });
+    expect(r.map((x) => x.area)).toEqual(['NO_DATA']);
+    expect(r[0]!.finding).toMatch(/No line was parsed/);
+    expect(r[0]!.action).toMatch(/malformed\.log/);
   });
 
   it('puts incidents first, then errors, latency, new types, trend and anomalies, each with its numbers', () => {

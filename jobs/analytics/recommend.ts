@@ -11,7 +11,7 @@ import type { ErrorType } from './tables.js';
 
 /** One recommendation (summary.json `recommendations`, the terminal summary). */
 export interface Recommendation {
-  area: 'INCIDENTS' | 'ERRORS' | 'PERFORMANCE' | 'NEW_ERROR_TYPES' | 'TREND' | 'ANOMALIES' | 'OK';
+  area: 'INCIDENTS' | 'ERRORS' | 'PERFORMANCE' | 'NEW_ERROR_TYPES' | 'TREND' | 'ANOMALIES' | 'OK' | 'NO_DATA';
   finding: string;
   action: string;
 }
@@ -19,6 +19,8 @@ export interface Recommendation {
 /** What the recommendations are made from (all computed by the job already). */
 export interface RecommendInputs {
   results: Pick<JobResults, 'services' | 'latency'>;
+  /** Lines parsed: with none, there is nothing to judge. */
+  parsed: number;
   errors: number;
   errorRate: number;
   health: Health;
@@ -42,6 +44,14 @@ const short = (t: string): string => (t.length > 80 ? `${t.slice(0, 77)}...` : t
 
 /** The recommendations of a run, most urgent first. */
 export function recommendations(x: RecommendInputs): Recommendation[] {
+  if (x.parsed === 0) {
+    // no line parsed: a health of 100 would say all is well about logs no one has read
+    return [{
+      area: 'NO_DATA',
+      finding: 'No line was parsed, so there is nothing to judge (no health score).',
+      action: 'Check input.paths and input.format: summary.json counts the lines read, malformed and blank, and malformed.log says why lines did not parse.',
+    }];
+  }
   const out: Recommendation[] = [];
   const services = x.results.services.filter((s) => s.service !== null && s.total > 0);
   if (x.incidents.length > 0) {
