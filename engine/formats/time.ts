@@ -533,8 +533,8 @@ const YEARLESS_AHEAD_MS = MS_DAY;
  *
  * A format without a year (syslog's `%b %d %H:%M:%S`) takes the latest year, from `opts.now`'s
  * (default: the time the parser is made) back, in which the date exists and is not more than a
- * day ahead of `now`, as rsyslog and Logstash guess it: read on 2026-01-05, `Dec 31` is
- * 2025-12-31, not a date eleven months ahead, and `Feb 29` is the last leap year's. With
+ * day ahead of `now`: read on 2026-01-05, `Dec 31` is 2025-12-31, not a date eleven months
+ * ahead, and `Feb 29` is the last leap year's. With
  * `opts.defaultYear` that year is taken as it is.
  */
 export function compileStrptime(format: string, zone: Zone, opts?: { defaultYear?: number; now?: number }): (str: string) => number {
