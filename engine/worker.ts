@@ -3,7 +3,6 @@
  * (not copied) when it is large. Task errors come back as data so the pool can tell them from a
  * dead worker.
  */
-import './formats/linear-regexp.js';
 import { pack } from './pack.js';
 import type { TaskSpec } from './plan.js';
 import { runTask } from './task.js';

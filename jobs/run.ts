@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Int32, Int64, Table, makeData, makeVector, tableToIPC, type Vector } from 'apache-arrow';
 import { Engine, LazyFrame, type ExecuteResult, type ScanStats } from '../engine/index.js';
+import { int64Values } from '../engine/arrow.js';
 import type { ScanSpec } from '../engine/plan.js';
 import type { Partition } from '../partitions/plan.js';
 import type { Progress } from '../engine/scheduler.js';
@@ -316,18 +317,20 @@ const PARSED_INT_COLUMNS = ['status_code', 'bytes', 'line'];
 /** A numeric column as Int64 (nulls and NaN as null; a fraction, which no integer field has, truncated). */
 function int64Of(column: Vector): Vector {
   const n = column.length;
-  const data = new BigInt64Array(n);
+  const whole = new Float64Array(n);
   const valid = new Uint8Array((n + 7) >> 3);
   let nulls = 0;
   for (let i = 0; i < n; i++) {
     const v = column.get(i) as number | null;
     if (v === null || !Number.isFinite(v)) {
+      whole[i] = NaN;
       nulls++;
       continue;
     }
-    data[i] = BigInt(Math.trunc(v));
+    whole[i] = Math.trunc(v);
     valid[i >> 3]! |= 1 << (i & 7);
   }
+  const data = int64Values(n, (i) => whole[i]!);
   return makeVector(makeData({ type: new Int64(), length: n, data, nullBitmap: valid, nullCount: nulls }));
 }
 

@@ -9,8 +9,8 @@
  * take 10 ms, 3,000 words 0.26 s, and lines that match cost what they did.
  *
  * The flag is process-wide and read when a regexp runs, so worker threads share it; importing
- * this module sets it before the first match (the formats, the expression compiler and the worker
- * import it).
+ * this module sets it before the first match (the regexp formats and the expression compiler
+ * import it, and every task loads the compiler).
  */
 import v8 from 'node:v8';
 
